@@ -1,0 +1,23 @@
+package dev.openwork.host.api.events;
+
+/** Keys of the properties carried by {@link HostTopics} events. Values are strings or numbers. */
+public final class HostEventProperties {
+
+    /** The host's version. */
+    public static final String VERSION = "host.version";
+    /** The name of a health check. */
+    public static final String CHECK_NAME = "health.check.name";
+    /** A status before a change. */
+    public static final String OLD_STATUS = "status.old";
+    /** A status after a change. */
+    public static final String NEW_STATUS = "status.new";
+    /** The device the event concerns. */
+    public static final String DEVICE_ID = "device.id";
+    /** The task the event concerns. */
+    public static final String TASK_ID = "task.id";
+    /** A cause in plain words. */
+    public static final String CAUSE = "cause";
+
+    private HostEventProperties() {
+    }
+}

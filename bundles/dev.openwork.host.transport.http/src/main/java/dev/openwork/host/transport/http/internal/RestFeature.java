@@ -1,0 +1,90 @@
+package dev.openwork.host.transport.http.internal;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+import java.time.Instant;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Everything the REST API shares: strict JSON, typed errors, the body limit. Registered as one
+ * Feature rather than as separate whiteboard providers because a Jackson provider registered as a
+ * whiteboard MessageBodyReader makes every request fail (see STACK.md, pitfall 1).
+ */
+@Component(service = Feature.class, configurationPid = RestFeature.PID)
+@JakartarsExtension
+@JakartarsName("openwork.rest")
+@Designate(ocd = RestFeature.Config.class)
+public final class RestFeature implements Feature {
+
+    static final String PID = "dev.openwork.host.transport.http";
+    /** Jersey answers errors with an entity instead of the container's HTML error page. */
+    private static final String SET_STATUS_OVER_SEND_ERROR = "jersey.config.server.response.setStatusOverSendError";
+
+    @ObjectClassDefinition(name = "OpenWork Host HTTP transport", description = "Limits of the REST API.")
+    public @interface Config {
+        @AttributeDefinition(name = "Largest request body (bytes)", min = "1")
+        long maxBodyBytes() default 1024 * 1024;
+
+        @AttributeDefinition(name = "Longest JSON string (characters)", min = "16")
+        int maxJsonStringLength() default 256 * 1024;
+
+        @AttributeDefinition(name = "Deepest JSON nesting", min = "4")
+        int maxJsonNesting() default 64;
+    }
+
+    private volatile long maxBodyBytes;
+    private final ObjectMapper mapper;
+
+    @Activate
+    public RestFeature(Config config) {
+        this.maxBodyBytes = config.maxBodyBytes();
+        this.mapper = strictMapper(config.maxJsonStringLength(), config.maxJsonNesting());
+    }
+
+    @Modified
+    void modified(Config config) {
+        // Only the body limit changes live; the JSON limits are read when the API (re)starts.
+        this.maxBodyBytes = config.maxBodyBytes();
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        context.property(SET_STATUS_OVER_SEND_ERROR, Boolean.TRUE);
+        context.register(new JacksonJsonProvider(mapper));
+        context.register(new ErrorResponses());
+        context.register(new BodyLimitFilter(() -> maxBodyBytes));
+        return true;
+    }
+
+    static ObjectMapper strictMapper(int maxStringLength, int maxNesting) {
+        SimpleModule instants = new SimpleModule("openwork-instants");
+        instants.addSerializer(Instant.class, ToStringSerializer.instance);
+        JsonMapper mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .addModule(instants)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(maxStringLength).maxNestingDepth(maxNesting).build());
+        return mapper;
+    }
+}
