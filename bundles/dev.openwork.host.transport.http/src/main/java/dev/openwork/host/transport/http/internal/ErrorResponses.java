@@ -51,16 +51,21 @@ final class ErrorResponses implements ExceptionMapper<Throwable> {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
     }
 
+    /**
+     * Jersey and Jackson wrap what a filter or stream threw; the innermost host error decides, then
+     * a JSON error, then the failure itself.
+     */
     private static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        // Jersey wraps reader failures; look through the wrappers for a cause we know how to explain.
-        for (int depth = 0; depth < 5 && current != null; depth++) {
-            if (current instanceof HostException || current instanceof JsonProcessingException) {
+        Throwable json = null;
+        for (Throwable current = failure; current != null && current != current.getCause(); current = current.getCause()) {
+            if (current instanceof HostException) {
                 return current;
             }
-            current = current.getCause();
+            if (json == null && current instanceof JsonProcessingException) {
+                json = current;
+            }
         }
-        return failure;
+        return json != null ? json : failure;
     }
 
     static HostError describeJsonFailure(JsonProcessingException failure) {

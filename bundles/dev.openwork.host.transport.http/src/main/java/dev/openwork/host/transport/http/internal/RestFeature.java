@@ -35,6 +35,8 @@ public final class RestFeature implements Feature {
     static final String PID = "dev.openwork.host.transport.http";
     /** Jersey answers errors with an entity instead of the container's HTML error page. */
     private static final String SET_STATUS_OVER_SEND_ERROR = "jersey.config.server.response.setStatusOverSendError";
+    /** No JAXB here, so WADL cannot work; switching it off saves start-up time and a warning. */
+    private static final String DISABLE_WADL = "jersey.config.server.wadl.disableWadl";
 
     @ObjectClassDefinition(name = "OpenWork Host HTTP transport", description = "Limits of the REST API.")
     public @interface Config {
@@ -66,6 +68,7 @@ public final class RestFeature implements Feature {
     @Override
     public boolean configure(FeatureContext context) {
         context.property(SET_STATUS_OVER_SEND_ERROR, Boolean.TRUE);
+        context.property(DISABLE_WADL, Boolean.TRUE);
         context.register(new JacksonJsonProvider(mapper));
         context.register(new ErrorResponses());
         context.register(new BodyLimitFilter(() -> maxBodyBytes));
