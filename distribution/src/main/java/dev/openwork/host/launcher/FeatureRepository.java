@@ -54,6 +54,13 @@ final class FeatureRepository {
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             DocumentBuilder builder = factory.newDocumentBuilder();
+            // the default handler prints to stderr before throwing; the exception alone says it all
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+                @Override
+                public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
+                    throw e;
+                }
+            });
             document = builder.parse(in, source);
         } catch (ParserConfigurationException | SAXException e) {
             throw new IOException("The features file " + source + " is not valid XML: " + e.getMessage(), e);
@@ -160,7 +167,7 @@ final class FeatureRepository {
         if (!location.startsWith("mvn:")) {
             throw new IOException("Only mvn: bundle locations are supported, not '" + location + "'.");
         }
-        String[] parts = location.substring(4).split("/");
+        String[] parts = location.substring(4).split("/", -1);
         if (parts.length != 3 || parts[0].isBlank() || parts[1].isBlank() || parts[2].isBlank()) {
             throw new IOException("The bundle location '" + location + "' is not mvn:group/artifact/version.");
         }

@@ -15,7 +15,7 @@ import java.util.Properties;
  * environment variables and command-line options. Parsed once, immutable.
  */
 record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPort, List<String> bootFeatures,
-        Console console, Properties settings) {
+        Console console, Properties settings, boolean cdsTraining) {
 
     /** Whether to offer the interactive Gogo console. */
     enum Console { AUTO, INTERACTIVE, HEADLESS }
@@ -26,6 +26,7 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
               --port N          HTTP port on 127.0.0.1 (env OPENWORK_HOST_PORT; default from etc/openwork-host.properties)
               --headless        no interactive console, even in a terminal
               --interactive     interactive console even when no terminal is detected
+              --cds-training    build step: start on a free port, wait until healthy, stop (for a class-data archive)
               --help            this text
             """;
 
@@ -47,8 +48,12 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
             }
         }
         String data = env.get("OPENWORK_HOST_DATA");
-        String port = env.getOrDefault("OPENWORK_HOST_PORT", settings.getProperty("http.port", "4747"));
+        String port = blankToNull(env.get("OPENWORK_HOST_PORT"));
+        if (port == null) {
+            port = settings.getProperty("http.port", "4747");
+        }
         Console console = Console.AUTO;
+        boolean cdsTraining = false;
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
@@ -57,6 +62,11 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
                 case "--port" -> port = value(arg, rest);
                 case "--headless" -> console = Console.HEADLESS;
                 case "--interactive" -> console = Console.INTERACTIVE;
+                case "--cds-training" -> {
+                    cdsTraining = true;
+                    console = Console.HEADLESS;
+                    port = "0";
+                }
                 case "--help", "-h" -> throw new UsageException("");
                 default -> throw new UsageException("Unknown option '" + arg + "'.");
             }
@@ -74,7 +84,11 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
         List<String> boot = Arrays.stream(settings.getProperty("features.boot", "core, rest, console").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         return new LaunchOptions(home.toAbsolutePath().normalize(), dataDirectory.toAbsolutePath().normalize(),
-                settings.getProperty("http.host", "127.0.0.1").trim(), httpPort, boot, console, settings);
+                settings.getProperty("http.host", "127.0.0.1").trim(), httpPort, boot, console, settings, cdsTraining);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static String value(String option, List<String> rest) throws UsageException {

@@ -64,6 +64,11 @@ public final class StorageHealthCheck implements HealthCheck {
         Config current = config;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("dataDirectory", dataDirectory.toString());
+        if (Files.exists(dataDirectory) && !Files.isDirectory(dataDirectory)) {
+            return new HealthCheckResult(NAME, HealthStatus.CRITICAL,
+                    "The data directory " + dataDirectory + " is a file, not a directory.",
+                    "Move the file away, or start the host with --data pointing to a writable directory.", details);
+        }
         if (!Files.isDirectory(dataDirectory)) {
             return new HealthCheckResult(NAME, HealthStatus.CRITICAL,
                     "The data directory " + dataDirectory + " does not exist.",

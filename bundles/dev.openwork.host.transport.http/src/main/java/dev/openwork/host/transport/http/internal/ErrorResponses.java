@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class ErrorResponses implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    private static final int MAX_CAUSE_DEPTH = 16;
 
     @Override
     public Response toResponse(Throwable failure) {
@@ -52,20 +53,26 @@ final class ErrorResponses implements ExceptionMapper<Throwable> {
     }
 
     /**
-     * Jersey and Jackson wrap what a filter or stream threw; the innermost host error decides, then
-     * a JSON error, then the failure itself.
+     * Jersey and Jackson wrap what a filter or stream threw. The host's own error decides, then a
+     * broken JSON limit, then any JSON error, then the failure itself. The walk is bounded, so a
+     * cyclic cause chain cannot loop.
      */
     private static Throwable unwrap(Throwable failure) {
+        Throwable limit = null;
         Throwable json = null;
-        for (Throwable current = failure; current != null && current != current.getCause(); current = current.getCause()) {
+        Throwable current = failure;
+        for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH; depth++, current = current.getCause()) {
             if (current instanceof HostException) {
                 return current;
+            }
+            if (limit == null && current instanceof StreamConstraintsException) {
+                limit = current;
             }
             if (json == null && current instanceof JsonProcessingException) {
                 json = current;
             }
         }
-        return json != null ? json : failure;
+        return limit != null ? limit : json != null ? json : failure;
     }
 
     static HostError describeJsonFailure(JsonProcessingException failure) {
