@@ -115,7 +115,7 @@ public final class Launcher {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchedAt);
         System.out.printf("OpenWork Host %s started in %d ms: http://%s:%d/v1/health%n  data: %s%n  log:  %s%n%s",
                 version, millis, options.httpHost(), options.httpPort(), data, logFile,
-                interactive ? "Type 'help' for commands, 'host:info' for an overview, Ctrl-D to stop.\n"
+                interactive ? "Type 'help' for commands, 'host:info' for an overview; Ctrl-D or Ctrl-C stops the host.\n"
                         : "No console (headless). Stop with Ctrl-C or SIGTERM.\n");
         System.out.flush();
     }
