@@ -57,6 +57,12 @@ public interface PairingService {
     /** Denies a pending attempt. */
     void deny(String pairingId);
 
+    /** The open window's connect link as an SVG QR code, if a window is open. */
+    Optional<String> windowQrSvg();
+
+    /** The open window's connect link as a PNG QR code ({@code scale} pixels a module), if a window is open. */
+    Optional<byte[]> windowQrPng(int scale);
+
     /** The failure counters. */
     PairingCaps caps();
 

@@ -1,0 +1,123 @@
+package dev.openwork.host.pairing.internal;
+
+import dev.openwork.host.api.devices.DeviceRegistry;
+import dev.openwork.host.api.host.HostInfo;
+import dev.openwork.host.api.identity.HostIdentity;
+import dev.openwork.host.api.identity.LanEndpoint;
+import dev.openwork.host.api.pairing.PairingCaps;
+import dev.openwork.host.api.pairing.PairingConfirmRequest;
+import dev.openwork.host.api.pairing.PairingConfirmResponse;
+import dev.openwork.host.api.pairing.PairingResult;
+import dev.openwork.host.api.pairing.PairingService;
+import dev.openwork.host.api.pairing.PairingStartRequest;
+import dev.openwork.host.api.pairing.PairingStartResponse;
+import dev.openwork.host.api.pairing.PairingWindow;
+import dev.openwork.host.api.pairing.PendingPairing;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Publishes the {@link PairingCoordinator} as the host's {@link PairingService}. */
+@Component(service = PairingService.class)
+public final class PairingComponent implements PairingService {
+
+    private final PairingCoordinator coordinator;
+
+    @Activate
+    public PairingComponent(@Reference HostIdentity identity, @Reference DeviceRegistry devices, @Reference HostInfo hostInfo) {
+        PairingCoordinator.HostFacts facts = new PairingCoordinator.HostFacts() {
+            @Override
+            public String hostId() {
+                return identity.hostId();
+            }
+
+            @Override
+            public String hostName() {
+                return identity.hostName();
+            }
+
+            @Override
+            public String spkiSha256() {
+                return identity.spkiSha256();
+            }
+
+            @Override
+            public List<String> authorities() {
+                return identity.endpoints().stream().map(LanEndpoint::authority).toList();
+            }
+        };
+        LifetimeFailures failures = new LifetimeFailures(hostInfo.dataDirectory().resolve("pairing").resolve("failures"));
+        this.coordinator = new PairingCoordinator(facts, devices, failures, Clock.systemUTC(), new SecureRandom());
+    }
+
+    @Override
+    public PairingWindow open(Duration duration, Set<String> preApprovedScopes, String nameHint) {
+        return coordinator.open(duration, preApprovedScopes, nameHint);
+    }
+
+    @Override
+    public Optional<PairingWindow> window() {
+        return coordinator.window();
+    }
+
+    @Override
+    public void close() {
+        coordinator.close();
+    }
+
+    @Override
+    public PairingStartResponse start(PairingStartRequest request, String remoteAddress) {
+        return coordinator.start(request, remoteAddress);
+    }
+
+    @Override
+    public PairingConfirmResponse confirm(PairingConfirmRequest request) {
+        return coordinator.confirm(request);
+    }
+
+    @Override
+    public PairingResult result(String pairingId, String proof, Duration wait) {
+        return coordinator.result(pairingId, proof, wait);
+    }
+
+    @Override
+    public List<PendingPairing> pending() {
+        return coordinator.pending();
+    }
+
+    @Override
+    public void approve(String pairingId, Set<String> scopes) {
+        coordinator.approve(pairingId, scopes);
+    }
+
+    @Override
+    public void deny(String pairingId) {
+        coordinator.deny(pairingId);
+    }
+
+    @Override
+    public Optional<String> windowQrSvg() {
+        return coordinator.window().map(PairingWindow::connectLink).map(QrCodes::svg);
+    }
+
+    @Override
+    public Optional<byte[]> windowQrPng(int scale) {
+        return coordinator.window().map(PairingWindow::connectLink).map(link -> QrCodes.png(link, scale));
+    }
+
+    @Override
+    public PairingCaps caps() {
+        return coordinator.caps();
+    }
+
+    @Override
+    public void resetCaps() {
+        coordinator.resetCaps();
+    }
+}
