@@ -4,6 +4,7 @@ import dev.openwork.host.api.health.HealthCheckResult;
 import dev.openwork.host.api.health.HealthReport;
 import dev.openwork.host.api.health.HealthService;
 import dev.openwork.host.api.host.HostInfo;
+import dev.openwork.host.api.identity.HostIdentity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,9 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** The {@code host:} console commands. Each returns its text so Gogo prints it and scripts can pipe it. */
 @Component(service = HostCommands.class, property = {
@@ -32,6 +36,10 @@ public final class HostCommands {
     private final HostInfo hostInfo;
     private final HealthService health;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HostIdentity identity;
+
     @Activate
     public HostCommands(BundleContext context, @Reference HostInfo hostInfo, @Reference HealthService health) {
         this.context = context;
@@ -46,6 +54,14 @@ public final class HostCommands {
         line(out, "Data directory", hostInfo.dataDirectory().toString());
         line(out, "Started", hostInfo.startedAt().toString());
         line(out, "Uptime", formatUptime(hostInfo.uptime()));
+        HostIdentity currentIdentity = identity;
+        if (currentIdentity != null) {
+            line(out, "Host id", currentIdentity.hostId());
+            line(out, "Host name", currentIdentity.hostName());
+            line(out, "Key (SPKI)", groupFingerprint(currentIdentity.spkiSha256()));
+            line(out, "LAN (TLS)", currentIdentity.endpoints().isEmpty() ? "(not listening)"
+                    : String.join(", ", currentIdentity.endpoints().stream().map(e -> "https://" + e.authority() + "/").toList()));
+        }
         List<String> endpoints = endpoints();
         line(out, "Listening", endpoints.isEmpty() ? "(no HTTP listener is running)" : String.join(", ", endpoints));
         Map<String, List<String>> byState = bundlesByState(context.getBundles());
@@ -95,6 +111,15 @@ public final class HostCommands {
             throw new IllegalStateException(e); // the filter is null, so this cannot happen
         }
         return endpoints;
+    }
+
+    /** {@code ab12 cd34 ...}: easier to compare by eye with what a client shows. */
+    static String groupFingerprint(String hex) {
+        StringBuilder grouped = new StringBuilder();
+        for (int i = 0; i < hex.length(); i += 4) {
+            grouped.append(i == 0 ? "" : " ").append(hex, i, Math.min(hex.length(), i + 4));
+        }
+        return grouped.toString();
     }
 
     static Map<String, List<String>> bundlesByState(Bundle[] bundles) {

@@ -1,5 +1,6 @@
 package dev.openwork.host.transport.http.internal;
 
+import dev.openwork.host.api.devices.Scopes;
 import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
 import dev.openwork.host.api.health.HealthCheckResult;
@@ -42,6 +43,7 @@ public final class HealthResource {
     }
 
     @GET
+    @Access(scope = Scopes.STATUS_READ)
     public Response report() {
         HealthReport report = health.report();
         int status = report.status() == HealthStatus.CRITICAL ? 503 : 200;
@@ -50,6 +52,7 @@ public final class HealthResource {
 
     @POST
     @Path("run")
+    @Access(scope = Scopes.STATUS_READ)
     @Consumes(MediaType.APPLICATION_JSON)
     public List<HealthCheckResult> run(HealthRunRequest request) {
         if (request == null || request.checks() == null || request.checks().isEmpty()) {

@@ -11,7 +11,17 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
+import dev.openwork.host.api.auth.AdminAccess;
+import dev.openwork.host.api.devices.DeviceRegistry;
+import dev.openwork.host.api.identity.HostIdentity;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -36,6 +46,7 @@ public final class RestFeature implements Feature {
     /** Jersey answers errors with an entity instead of the container's HTML error page. */
     private static final String SET_STATUS_OVER_SEND_ERROR = "jersey.config.server.response.setStatusOverSendError";
     /** No JAXB here, so WADL cannot work; switching it off saves start-up time and a warning. */
+    private static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "::1");
     private static final String DISABLE_WADL = "jersey.config.server.wadl.disableWadl";
 
     @ObjectClassDefinition(name = "OpenWork Host HTTP transport", description = "Limits of the REST API.")
@@ -52,6 +63,16 @@ public final class RestFeature implements Feature {
 
     private volatile long maxBodyBytes;
     private final ObjectMapper mapper;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DeviceRegistry devices;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AdminAccess admin;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HostIdentity identity;
 
     @Activate
     public RestFeature(Config config) {
@@ -72,7 +93,20 @@ public final class RestFeature implements Feature {
         context.register(new JacksonJsonProvider(mapper));
         context.register(new ErrorResponses());
         context.register(new BodyLimitFilter(() -> maxBodyBytes));
+        context.register(new OriginGuard(this::allowedHostNames));
+        context.register(new CallerAuthenticator(() -> devices, () -> admin));
         return true;
+    }
+
+    /** Names a client may put in the Host header: loopback, and the names in the host's certificate. */
+    private Set<String> allowedHostNames() {
+        Set<String> names = new HashSet<>(LOOPBACK_NAMES);
+        HostIdentity current = identity;
+        if (current != null) {
+            names.add(current.hostName().toLowerCase(Locale.ROOT));
+            current.endpoints().forEach(e -> names.add(e.address().toLowerCase(Locale.ROOT)));
+        }
+        return names;
     }
 
     static ObjectMapper strictMapper(int maxStringLength, int maxNesting) {

@@ -1,0 +1,120 @@
+package dev.openwork.host.transport.http.internal;
+
+import dev.openwork.host.api.auth.AdminAccess;
+import dev.openwork.host.api.devices.Device;
+import dev.openwork.host.api.devices.DeviceRegistry;
+import dev.openwork.host.api.error.ErrorCode;
+import dev.openwork.host.api.error.HostException;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
+import java.lang.reflect.Method;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Authenticates every matched request and checks the route's scope ({@link Access}). Device
+ * credentials come in the Authorization header only; the local admin's credential and browser
+ * session are honoured on the loopback listener only.
+ */
+@Priority(Priorities.AUTHENTICATION)
+final class CallerAuthenticator implements ContainerRequestFilter {
+
+    static final String SESSION_COOKIE = "owh_session";
+    private static final String BEARER = "Bearer ";
+
+    private final Supplier<DeviceRegistry> devices;
+    private final Supplier<AdminAccess> admin;
+
+    @Context
+    private ResourceInfo resource;
+
+    CallerAuthenticator(Supplier<DeviceRegistry> devices, Supplier<AdminAccess> admin) {
+        this.devices = devices;
+        this.admin = admin;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        ConnectionFacts connection = (ConnectionFacts) request.getProperty(ConnectionFacts.class.getName());
+        Access access = accessOf(resource.getResourceMethod(), resource.getResourceClass());
+        if (access.listener() == Access.Listener.TLS && !connection.tls()) {
+            throw new HostException(ErrorCode.FORBIDDEN, "This route is served on the host's TLS listener only.",
+                    "Connect to the host's LAN address over HTTPS (owctl does this).");
+        }
+        if (access.listener() == Access.Listener.LOCAL && !connection.localPlain()) {
+            throw new HostException(ErrorCode.FORBIDDEN, "This route is served to local processes only.",
+                    "Run it on the host itself, against http://127.0.0.1.");
+        }
+        if (access.scope().isEmpty()) {
+            return;
+        }
+        Caller caller = authenticate(request, connection).orElseThrow(() -> new HostException(ErrorCode.UNAUTHENTICATED,
+                "A valid credential is required, and none was given or it is unknown, expired or revoked.",
+                "Pair this device with the host (owctl pair), or on the host use the admin credential."));
+        if (!caller.may(access.scope())) {
+            throw new HostException(ErrorCode.FORBIDDEN, "This device's scopes do not include '" + access.scope() + "'.",
+                    "Ask the host's admin to grant it: devices:scopes <device-id> ... on the host console.");
+        }
+        request.setProperty(Caller.PROPERTY, caller);
+    }
+
+    private Optional<Caller> authenticate(ContainerRequestContext request, ConnectionFacts connection) {
+        String authorization = request.getHeaderString("Authorization");
+        if (authorization != null) {
+            if (!authorization.startsWith(BEARER)) {
+                return Optional.empty();
+            }
+            String credential = authorization.substring(BEARER.length()).trim();
+            if (connection.localPlain() && admin.get() != null && admin.get().isAdminCredential(credential)) {
+                return Optional.of(Caller.LOCAL_ADMIN);
+            }
+            DeviceRegistry registry = devices.get();
+            if (registry == null) {
+                throw unavailable();
+            }
+            Optional<Device> device = registry.authenticate(credential, connection.remoteAddress());
+            return device.map(d -> new Caller(d.id(), d.scopes()));
+        }
+        Cookie session = request.getCookies().get(SESSION_COOKIE);
+        if (session != null && connection.localPlain() && admin.get() != null && admin.get().isAdminSession(session.getValue())) {
+            return Optional.of(Caller.LOCAL_ADMIN);
+        }
+        return Optional.empty();
+    }
+
+    static Access accessOf(Method method, Class<?> type) {
+        Access onMethod = method == null ? null : method.getAnnotation(Access.class);
+        if (onMethod != null) {
+            return onMethod;
+        }
+        Access onType = type == null ? null : type.getAnnotation(Access.class);
+        return onType != null ? onType : DENY_BY_DEFAULT;
+    }
+
+    private static HostException unavailable() {
+        return new HostException(ErrorCode.UNAVAILABLE, "The device registry is not running.",
+                "The admin should check host:health and restart the devices bundle.");
+    }
+
+    private static final Access DENY_BY_DEFAULT = new Access() {
+        @Override
+        public String scope() {
+            return dev.openwork.host.api.devices.Scopes.ADMIN;
+        }
+
+        @Override
+        public Access.Listener listener() {
+            return Access.Listener.ANY;
+        }
+
+        @Override
+        public Class<? extends java.lang.annotation.Annotation> annotationType() {
+            return Access.class;
+        }
+    };
+}
