@@ -67,7 +67,8 @@ public class HostRuntimeIT {
     }
 
     private Http http() {
-        return new Http(Integer.parseInt(context.getProperty(HostDistribution.HTTP_PORT)));
+        return new Http(Integer.parseInt(context.getProperty(HostDistribution.HTTP_PORT)),
+                Http.adminCredential(Path.of(context.getProperty("openwork.host.data"))));
     }
 
     private Http.Answer healthyAnswer() {

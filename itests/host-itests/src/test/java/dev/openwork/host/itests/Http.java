@@ -16,9 +16,24 @@ final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String credential;
 
-    Http(int port) {
+    /** A client of the loopback listener that sends {@code credential} (null: none). */
+    Http(int port, String credential) {
         this.base = "http://127.0.0.1:" + port;
+        this.credential = credential;
+    }
+
+    /** The local admin's credential, as kept in the host's data directory. */
+    static String adminCredential(java.nio.file.Path dataDirectory) {
+        return Conditions.await("the admin credential file", java.time.Duration.ofSeconds(30), () -> {
+            try {
+                java.nio.file.Path file = dataDirectory.resolve("admin").resolve("admin.token");
+                return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file).trim() : null;
+            } catch (IOException e) {
+                return null;
+            }
+        });
     }
 
     /** An answer: status, content type and the body parsed as JSON (null when it is not JSON). */
@@ -35,6 +50,9 @@ final class Http {
     }
 
     Answer send(HttpRequest.Builder request) {
+        if (credential != null) {
+            request.header("Authorization", "Bearer " + credential);
+        }
         try {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());

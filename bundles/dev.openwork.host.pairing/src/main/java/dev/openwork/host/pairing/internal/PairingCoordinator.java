@@ -396,8 +396,8 @@ final class PairingCoordinator {
             throw invalid("clientId must be 8 to 64 letters, digits, '-' or '_'.");
         }
         if (r.deviceName() == null || r.deviceName().isBlank() || r.deviceName().length() > 64
-                || r.deviceName().chars().anyMatch(Character::isISOControl)) {
-            throw invalid("deviceName must be 1 to 64 printable characters.");
+                || r.deviceName().codePoints().anyMatch(PairingCoordinator::isHiddenCharacter)) {
+            throw invalid("deviceName must be 1 to 64 printable characters, without control or formatting characters.");
         }
         if (r.platform() == null || !PLATFORM.matcher(r.platform()).matches()) {
             throw invalid("platform must be 1 to 32 of a-z, 0-9, '.', '_' or '-' (e.g. ios, android, linux, cli).");
@@ -415,6 +415,13 @@ final class PairingCoordinator {
         if (key.length != 32) {
             throw invalid("clientKey must be 32 random bytes in base64url.");
         }
+    }
+
+    /** Control, line-separator and bidi-formatting characters can make one name look like another. */
+    private static boolean isHiddenCharacter(int codePoint) {
+        int type = Character.getType(codePoint);
+        return Character.isISOControl(codePoint) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     private static Set<String> validScopes(Set<String> scopes) {
