@@ -21,9 +21,9 @@ now_ms() { date +%s%3N; }
 one_run() {
   local data="$1" start pid t rss
   start=$(now_ms)
-  "$dist/bin/openwork-host" --headless --data "$data" --port "$port" </dev/null >"$work/out.txt" 2>&1 &
+  "$dist/bin/openwork-host" --headless --data "$data" --port "$port" --lan-address 127.0.0.1 --lan-port 0 </dev/null >"$work/out.txt" 2>&1 &
   pid=$!
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/v1/health"; do
+  until [ -f "$data/admin/admin.token" ] && curl -fs -o /dev/null -H "Authorization: Bearer $(cat "$data/admin/admin.token")" "http://127.0.0.1:$port/v1/health"; do
     kill -0 "$pid" 2>/dev/null || { cat "$work/out.txt" >&2; exit 1; }
     [ $(( $(now_ms) - start )) -lt 60000 ] || { echo "no healthy answer in 60 s" >&2; kill "$pid"; exit 1; }
     sleep 0.01

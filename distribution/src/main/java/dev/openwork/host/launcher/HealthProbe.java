@@ -17,12 +17,24 @@ final class HealthProbe {
     private HealthProbe() {
     }
 
-    static boolean isHealthy(BundleContext context) {
+    /** Asks with the local admin's credential from {@code <data>/admin/admin.token}, once it exists. */
+    static boolean isHealthy(BundleContext context, java.nio.file.Path dataDirectory) {
+        java.nio.file.Path tokenFile = dataDirectory.resolve("admin").resolve("admin.token");
+        String credential;
+        try {
+            credential = java.nio.file.Files.exists(tokenFile) ? java.nio.file.Files.readString(tokenFile).trim() : null;
+        } catch (IOException e) {
+            credential = null;
+        }
+        if (credential == null) {
+            return false;
+        }
         for (String endpoint : endpoints(context)) {
             try {
                 HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint).resolve("/v1/health").toURL().openConnection();
                 connection.setConnectTimeout(1000);
                 connection.setReadTimeout(2000);
+                connection.setRequestProperty("Authorization", "Bearer " + credential);
                 try {
                     if (connection.getResponseCode() == 200) {
                         return true;

@@ -15,7 +15,7 @@ import java.util.Properties;
  * environment variables and command-line options. Parsed once, immutable.
  */
 record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPort, List<String> bootFeatures,
-        Console console, Properties settings, boolean cdsTraining) {
+        Console console, Properties settings, boolean cdsTraining, String lanAddresses, String lanPort) {
 
     /** Whether to offer the interactive Gogo console. */
     enum Console { AUTO, INTERACTIVE, HEADLESS }
@@ -26,6 +26,9 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
               --port N          HTTP port on 127.0.0.1 (env OPENWORK_HOST_PORT; default from etc/openwork-host.properties)
               --headless        no interactive console, even in a terminal
               --interactive     interactive console even when no terminal is detected
+              --lan-address A   serve the TLS listener on these comma-separated addresses only
+                                (env OPENWORK_HOST_LAN_ADDRESSES; default: every LAN interface)
+              --lan-port N      port of the TLS listener (env OPENWORK_HOST_LAN_PORT; default 4748, 0 = any free)
               --cds-training    build step: start on a free port, wait until healthy, stop (for a class-data archive)
               --help            this text
             """;
@@ -54,6 +57,8 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
         }
         Console console = Console.AUTO;
         boolean cdsTraining = false;
+        String lanAddresses = firstNonBlank(env.get("OPENWORK_HOST_LAN_ADDRESSES"), settings.getProperty("lan.addresses"));
+        String lanPort = firstNonBlank(env.get("OPENWORK_HOST_LAN_PORT"), settings.getProperty("lan.port"));
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
@@ -62,10 +67,15 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
                 case "--port" -> port = value(arg, rest);
                 case "--headless" -> console = Console.HEADLESS;
                 case "--interactive" -> console = Console.INTERACTIVE;
+                case "--lan-address" -> lanAddresses = value(arg, rest);
+                case "--lan-port" -> lanPort = value(arg, rest);
                 case "--cds-training" -> {
                     cdsTraining = true;
                     console = Console.HEADLESS;
                     port = "0";
+                    // a build step must not open a listener on the machine's network
+                    lanAddresses = "127.0.0.1";
+                    lanPort = "0";
                 }
                 case "--help", "-h" -> throw new UsageException("");
                 default -> throw new UsageException("Unknown option '" + arg + "'.");
@@ -84,7 +94,27 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
         List<String> boot = Arrays.stream(settings.getProperty("features.boot", "core, rest, console").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         return new LaunchOptions(home.toAbsolutePath().normalize(), dataDirectory.toAbsolutePath().normalize(),
-                settings.getProperty("http.host", "127.0.0.1").trim(), httpPort, boot, console, settings, cdsTraining);
+                settings.getProperty("http.host", "127.0.0.1").trim(), httpPort, boot, console, settings, cdsTraining,
+                lanAddresses == null ? null : lanAddresses.trim(), checkedLanPort(lanPort));
+    }
+
+    private static String checkedLanPort(String lanPort) throws UsageException {
+        if (lanPort == null) {
+            return null;
+        }
+        try {
+            int value = Integer.parseInt(lanPort.trim());
+            if (value < 0 || value > 65535) {
+                throw new NumberFormatException();
+            }
+            return Integer.toString(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("The LAN port '" + lanPort + "' is not a number from 0 to 65535.");
+        }
+    }
+
+    private static String firstNonBlank(String first, String second) {
+        return blankToNull(first) != null ? first : blankToNull(second);
     }
 
     private static String blankToNull(String value) {

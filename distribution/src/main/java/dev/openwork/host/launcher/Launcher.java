@@ -135,6 +135,13 @@ public final class Launcher {
         props.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));
         props.put("org.apache.felix.http.enable", "true");
         props.put("org.apache.felix.https.enable", "false");
+        // defaults for the TLS listener (dev.openwork.host.transport.tls), before etc/ is read
+        if (options.lanAddresses() != null) {
+            props.put("openwork.lan.addresses", options.lanAddresses());
+        }
+        if (options.lanPort() != null) {
+            props.put("openwork.lan.port", options.lanPort());
+        }
         // FileInstall: etc/ holds configuration, and a factory configuration there adds deploy/.
         props.put("felix.fileinstall.dir", home.resolve("etc").toString());
         props.put("felix.fileinstall.filter", ".*\\.(cfg|config)");
@@ -233,7 +240,7 @@ public final class Launcher {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         boolean healthy = false;
         while (!healthy && System.nanoTime() < deadline) {
-            healthy = HealthProbe.isHealthy(framework.getBundleContext());
+            healthy = HealthProbe.isHealthy(framework.getBundleContext(), options.dataDirectory());
             if (!healthy) {
                 try {
                     Thread.sleep(50);

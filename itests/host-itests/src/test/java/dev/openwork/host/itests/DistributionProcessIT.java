@@ -42,7 +42,7 @@ public class DistributionProcessIT {
     private Process start(int port) throws IOException {
         Path dist = HostDistribution.distributionDir();
         ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/openwork-host").toString(),
-                "--data", data.toString(), "--port", Integer.toString(port))
+                "--data", data.toString(), "--port", Integer.toString(port), "--lan-address", "127.0.0.1", "--lan-port", "0")
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("stdout.txt").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

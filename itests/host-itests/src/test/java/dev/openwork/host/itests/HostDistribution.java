@@ -34,6 +34,8 @@ final class HostDistribution {
     static final String ETC_DIR = "openwork.itest.etc";
     static final String DEPLOY_DIR = "openwork.itest.deploy";
     static final String HTTP_PORT = "org.osgi.service.http.port";
+    /** The TLS listener, on 127.0.0.1 only in tests. */
+    static final String LAN_PORT = "openwork.lan.port";
 
     private HostDistribution() {
     }
@@ -70,6 +72,8 @@ final class HostDistribution {
             options.add(frameworkStartLevel(10));
             options.add(frameworkProperty(HTTP_PORT).value(Integer.toString(freePort())));
             options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+            options.add(frameworkProperty(LAN_PORT).value(Integer.toString(freePort())));
+            options.add(frameworkProperty("openwork.lan.addresses").value("127.0.0.1"));
             options.add(frameworkProperty("openwork.host.data").value(data.toString()));
             options.add(frameworkProperty("openwork.host.deploy").value(deploy.toString()));
             options.add(frameworkProperty(ETC_DIR).value(etc.toString()));

@@ -105,8 +105,7 @@ public final class EventStreamResource implements EventHandler {
             if (sink.isClosed()) {
                 streams.remove(sink);
             } else {
-                sink.send(stream.sse().newEventBuilder().comment("heartbeat").build())
-                        .exceptionally(failure -> close(sink));
+                sink.send(stream.sse().newEventBuilder().comment("heartbeat").build()).whenComplete(closeOnFailure(sink));
             }
         });
     }
@@ -118,7 +117,15 @@ public final class EventStreamResource implements EventHandler {
         }
         OutboundSseEvent event = stream.sse().newEventBuilder().id(Long.toString(nextId.getAndIncrement())).name(type)
                 .mediaType(MediaType.APPLICATION_JSON_TYPE).data(Map.class, data).build();
-        sink.send(event).exceptionally(failure -> close(sink));
+        sink.send(event).whenComplete(closeOnFailure(sink));
+    }
+
+    private java.util.function.BiConsumer<Object, Throwable> closeOnFailure(SseEventSink sink) {
+        return (ignored, failure) -> {
+            if (failure != null) {
+                close(sink);
+            }
+        };
     }
 
     private Void close(SseEventSink sink) {
