@@ -1,0 +1,127 @@
+package dev.openwork.host.itests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A machine in the middle: terminates TLS with a key of its own, and relays the decrypted bytes
+ * to the host over a second TLS connection. On 127.0.0.1 only; closes with the test.
+ */
+final class InterceptingProxy implements AutoCloseable {
+
+    private final SSLServerSocket server;
+    private final int hostPort;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Thread acceptor;
+
+    private InterceptingProxy(SSLServerSocket server, int hostPort) {
+        this.server = server;
+        this.hostPort = hostPort;
+        this.acceptor = new Thread(this::acceptLoop, "intercepting-proxy");
+        this.acceptor.setDaemon(true);
+    }
+
+    static InterceptingProxy start(int hostPort) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=not-the-host");
+        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
+                BigInteger.valueOf(System.nanoTime()), new Date(System.currentTimeMillis() - 60_000),
+                new Date(System.currentTimeMillis() + 86_400_000L), name, keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("proxy", keys.getPrivate(), "x".toCharArray(), new X509Certificate[] {certificate});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(store, "x".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, null);
+        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        server.setEnabledProtocols(new String[] {"TLSv1.3"});
+        InterceptingProxy proxy = new InterceptingProxy(server, hostPort);
+        proxy.acceptor.start();
+        return proxy;
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                connections.incrementAndGet();
+                SSLSocket upstream = (SSLSocket) Tls.recordingContext(new AtomicReference<>()).getSocketFactory().createSocket();
+                upstream.connect(new InetSocketAddress("127.0.0.1", hostPort), 5000);
+                upstream.setEnabledProtocols(new String[] {"TLSv1.3"});
+                // like an attacker on the path, speak to the host with the Host header it expects
+                pump(client, upstream, "Host: 127.0.0.1:" + port(), "Host: 127.0.0.1:" + hostPort);
+                pump(upstream, client, null, null);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void pump(Socket from, Socket to, String find, String replace) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[65536];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (find == null) {
+                        out.write(buffer, 0, n);
+                    } else {
+                        String chunk = new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+                        out.write(chunk.replace(find, replace).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    }
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // one side closed
+            } finally {
+                try {
+                    to.close();
+                    from.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        }, "intercepting-proxy-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
