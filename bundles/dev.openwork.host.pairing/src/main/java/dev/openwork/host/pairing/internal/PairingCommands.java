@@ -44,7 +44,7 @@ public final class PairingCommands {
             PairingWindow window = pairing.open(Duration.ofMinutes(minutes), split(scopes), nameHint);
             return describe(window, true);
         } catch (HostException e) {
-            return e.getMessage() + " " + (e.action() == null ? "" : e.action());
+            return sentence(e);
         }
     }
 
@@ -81,7 +81,7 @@ public final class PairingCommands {
             pairing.approve(pairingId, split(scopes));
             return "Approved " + pairingId + ".";
         } catch (HostException e) {
-            return e.getMessage() + " " + (e.action() == null ? "" : e.action());
+            return sentence(e);
         }
     }
 
@@ -91,7 +91,7 @@ public final class PairingCommands {
             pairing.deny(pairingId);
             return "Denied " + pairingId + ".";
         } catch (HostException e) {
-            return e.getMessage() + " " + (e.action() == null ? "" : e.action());
+            return sentence(e);
         }
     }
 
@@ -99,6 +99,10 @@ public final class PairingCommands {
     public String reset() {
         pairing.resetCaps();
         return "The pairing failure counter is reset.";
+    }
+
+    private static String sentence(HostException e) {
+        return e.action() == null ? e.getMessage() : e.getMessage() + " " + e.action();
     }
 
     private static Set<String> split(String scopes) {
