@@ -1,0 +1,25 @@
+package dev.openwork.host.api.tasks;
+
+import java.time.Instant;
+
+/**
+ * One change of one task, as journaled and streamed. Ids increase monotonically across all tasks
+ * of the host, so a client resumes exactly with the last id it saw ({@code Last-Event-ID}).
+ *
+ * @param id     monotonically increasing, never reused
+ * @param taskId the task
+ * @param at     when it happened
+ * @param type   {@link #STATE}, {@link #OUTPUT} or {@link #TOOL}
+ * @param state  the new state, for {@link #STATE}
+ * @param stream {@code stdout} or {@code stderr}, for {@link #OUTPUT}
+ * @param text   the output line (without its line break), the tool call's summary, or a state's reason
+ * @param step   the step index (0-based) for {@link #OUTPUT} and {@link #TOOL}, else {@code null}
+ * @param exitCode a finished tool's or task's exit code, else {@code null}
+ */
+public record TaskEvent(long id, String taskId, Instant at, String type, TaskState state, String stream, String text,
+        Integer step, Integer exitCode) {
+
+    public static final String STATE = "state";
+    public static final String OUTPUT = "output";
+    public static final String TOOL = "tool";
+}
