@@ -79,6 +79,8 @@ public class SecureChannelIT {
     private DeviceRegistry devices;
     @Inject
     private PairingService pairing;
+    @Inject
+    private dev.openwork.host.api.auth.AdminAccess adminAccess;
 
     @Configuration
     public Option[] configuration() {
@@ -245,6 +247,26 @@ public class SecureChannelIT {
         long millis = Duration.ofNanos(System.nanoTime() - revokedAt).toMillis();
         assertTrue("the stream closed " + millis + " ms after revocation", millis <= 1000);
         assertEquals(401, call(true, "GET", "/v1/health", null, "Bearer " + phone.credential()).statusCode());
+    }
+
+    @Test
+    public void aLoginLinkBecomesAnHttpOnlyStrictSessionOnLoopbackOnly() throws Exception {
+        awaitApi();
+        String code = adminAccess.issueLoginCode(Duration.ofMinutes(2));
+        assertEquals("a login code is refused over the LAN", 403,
+                call(true, "POST", "/v1/session", "{\"code\":\"" + code + "\"}", null).statusCode());
+        HttpResponse<String> login = call(false, "POST", "/v1/session", "{\"code\":\"" + code + "\"}", null);
+        assertEquals(login.body(), 204, login.statusCode());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(cookie, cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+        String session = cookie.substring(0, cookie.indexOf(';'));
+        HttpResponse<String> withCookie = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort() + "/v1/health")).header("Cookie", session).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(withCookie.body(), 200, withCookie.statusCode());
+        assertEquals("a login code works once", 401,
+                call(false, "POST", "/v1/session", "{\"code\":\"" + code + "\"}", null).statusCode());
+        assertEquals(401, call(false, "POST", "/v1/session", "{\"code\":\"made-up\"}", null).statusCode());
     }
 
     @Test
