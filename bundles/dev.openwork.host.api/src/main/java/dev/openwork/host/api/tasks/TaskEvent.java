@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param id     monotonically increasing, never reused
  * @param taskId the task
  * @param at     when it happened
- * @param type   {@link #STATE}, {@link #OUTPUT} or {@link #TOOL}
+ * @param type   {@link #CREATED} (the first event of a task: {@code text} holds the accepted task as
+ *               JSON, {@code state} is queued), {@link #STATE}, {@link #OUTPUT} or {@link #TOOL}
  * @param state  the new state, for {@link #STATE}
  * @param stream {@code stdout} or {@code stderr}, for {@link #OUTPUT}
  * @param text   the output line (without its line break), the tool call's summary, or a state's reason
@@ -19,6 +20,7 @@ import java.time.Instant;
 public record TaskEvent(long id, String taskId, Instant at, String type, TaskState state, String stream, String text,
         Integer step, Integer exitCode) {
 
+    public static final String CREATED = "created";
     public static final String STATE = "state";
     public static final String OUTPUT = "output";
     public static final String TOOL = "tool";

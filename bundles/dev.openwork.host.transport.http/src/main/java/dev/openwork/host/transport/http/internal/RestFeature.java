@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.FeatureContext;
 import dev.openwork.host.api.auth.AdminAccess;
 import dev.openwork.host.api.devices.DeviceRegistry;
 import dev.openwork.host.api.identity.HostIdentity;
+import dev.openwork.host.api.tasks.TaskState;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
@@ -112,6 +113,16 @@ public final class RestFeature implements Feature {
     static ObjectMapper strictMapper(int maxStringLength, int maxNesting) {
         SimpleModule instants = new SimpleModule("openwork-instants");
         instants.addSerializer(Instant.class, ToStringSerializer.instance);
+        // task states travel as the lower-case names clients see everywhere (queued, running, ...)
+        instants.addSerializer(TaskState.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<TaskState>(TaskState.class) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void serialize(TaskState value, com.fasterxml.jackson.core.JsonGenerator generator,
+                    com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+                generator.writeString(value.name().toLowerCase(Locale.ROOT));
+            }
+        });
         JsonMapper mapper = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

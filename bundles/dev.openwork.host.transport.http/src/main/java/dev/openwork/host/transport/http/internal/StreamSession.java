@@ -1,0 +1,157 @@
+package dev.openwork.host.transport.http.internal;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+
+/**
+ * One client's event stream. It first replays what the client missed (from the journal, after its
+ * Last-Event-ID), then live events, never sending an id twice or out of order. Live events wait in
+ * a bounded queue; a client too slow to keep up is disconnected (it resumes with Last-Event-ID)
+ * rather than making the host buffer without bound.
+ */
+final class StreamSession {
+
+    /** An event ready to send: id, SSE event name, JSON data. */
+    record Outgoing(long id, String name, Map<String, ?> data) {
+        static final Outgoing HEARTBEAT = new Outgoing(-1, null, null);
+    }
+
+    static final int MAX_QUEUED = 10_000;
+    private static final long SEND_TIMEOUT_SECONDS = 10;
+
+    private final SseEventSink sink;
+    private final Sse sse;
+    private final String deviceId;
+    private final Executor executor;
+    private final LongFunction<List<Outgoing>> backlog;
+    private final ConcurrentLinkedQueue<Outgoing> live = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean replayed;
+    private long lastSent;
+    private Runnable onClose = () -> { };
+
+    /**
+     * @param backlog events after an id, oldest first, a page at a time (empty when caught up)
+     */
+    StreamSession(SseEventSink sink, Sse sse, String deviceId, long lastEventId, Executor executor,
+            LongFunction<List<Outgoing>> backlog) {
+        this.sink = sink;
+        this.sse = sse;
+        this.deviceId = deviceId;
+        this.lastSent = lastEventId;
+        this.executor = executor;
+        this.backlog = backlog;
+    }
+
+    String deviceId() {
+        return deviceId;
+    }
+
+    void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    /** Starts the replay. */
+    void start() {
+        schedule();
+    }
+
+    /** A live event (or a heartbeat); never blocks. */
+    void offer(Outgoing event) {
+        if (closed.get()) {
+            return;
+        }
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            close(); // too slow: it resumes from the journal when it reconnects
+            return;
+        }
+        live.add(event);
+        schedule();
+    }
+
+    boolean isClosed() {
+        return closed.get() || sink.isClosed();
+    }
+
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                sink.close();
+            } catch (RuntimeException alreadyGone) {
+                // the client left first
+            }
+            onClose.run();
+        }
+    }
+
+    private void schedule() {
+        if (draining.compareAndSet(false, true)) {
+            executor.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            if (!replayed) {
+                List<Outgoing> page;
+                while (!isClosed() && !(page = backlog.apply(lastSent)).isEmpty()) {
+                    sendAll(page);
+                }
+                replayed = true;
+            }
+            Outgoing next;
+            while (!isClosed() && (next = live.poll()) != null) {
+                queued.decrementAndGet();
+                sendAll(List.of(next));
+            }
+        } catch (RuntimeException e) {
+            close();
+        } finally {
+            draining.set(false);
+        }
+        if (!live.isEmpty() && !isClosed()) {
+            schedule();
+        }
+    }
+
+    private void sendAll(List<Outgoing> events) {
+        CompletableFuture<?> last = null;
+        for (Outgoing event : events) {
+            OutboundSseEvent outbound;
+            if (event == Outgoing.HEARTBEAT) {
+                outbound = sse.newEventBuilder().comment("heartbeat").build();
+            } else if (event.id() <= 0) {
+                // a notice that is not in the journal (e.g. hello): no id, so it never moves the resume point
+                outbound = sse.newEventBuilder().name(event.name()).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(Map.class, event.data()).build();
+            } else if (event.id() <= lastSent) {
+                continue; // already sent in the replay
+            } else {
+                outbound = sse.newEventBuilder().id(Long.toString(event.id())).name(event.name())
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(Map.class, event.data()).build();
+                lastSent = event.id();
+            }
+            last = sink.send(outbound).toCompletableFuture();
+        }
+        if (last != null) {
+            try {
+                last.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                close();
+            }
+        }
+    }
+}
