@@ -433,6 +433,16 @@ final class TaskCoordinator implements TaskService {
         };
     }
 
+    /** Forgets tasks whose events retention removed from the journal. */
+    void forget(Set<String> taskIds) {
+        taskIds.forEach(id -> {
+            Entry entry = tasks.get(id);
+            if (entry != null && entry.snapshot.state().isTerminal()) {
+                tasks.remove(id);
+            }
+        });
+    }
+
     /** Stops accepting work: running tasks are asked to stop; the journal is closed by the owner. */
     void shutdown() {
         tasks.values().forEach(e -> {

@@ -63,6 +63,12 @@ public final class TaskServiceComponent implements TaskService {
         @AttributeDefinition(name = "Most steps in one task", min = "1")
         int maxSteps() default 200;
 
+        @AttributeDefinition(name = "Keep finished tasks for (days)", min = "1")
+        int retentionDays() default 30;
+
+        @AttributeDefinition(name = "Keep at most (MiB) of task journal", min = "16")
+        long retentionMegabytes() default 1024;
+
         @AttributeDefinition(name = "Workspace roots",
                 description = "Directories under which tasks may run. Empty: the home directory of the host's user and the temporary directory.")
         String[] workspaceRoots() default {};
@@ -77,8 +83,15 @@ public final class TaskServiceComponent implements TaskService {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
-    private final EventLog journal;
+    private final JournalEventLog journal;
     private final TaskCoordinator coordinator;
+    private final java.util.concurrent.ScheduledExecutorService retention = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "openwork-task-retention");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile Config config;
     private final ToolGate fallbackGate = new ScopeGate();
 
     @Activate
@@ -86,15 +99,35 @@ public final class TaskServiceComponent implements TaskService {
         this.journal = JournalEventLog.open(hostInfo.dataDirectory().resolve("tasks").resolve("journal"));
         this.coordinator = new TaskCoordinator(journal, runtimes::get, () -> new ArrayList<>(runtimes.keySet()),
                 () -> gate != null ? gate : fallbackGate, this::postState, Clock.systemUTC(), settings(config));
+        this.config = config;
+        retention.scheduleWithFixedDelay(this::applyRetention, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+    }
+
+    /** Drops whole journal segments of finished tasks past the configured age or size. */
+    private void applyRetention() {
+        try {
+            Config current = config;
+            Set<String> active = new java.util.HashSet<>();
+            coordinator.list(new TaskQuery(java.util.EnumSet.of(dev.openwork.host.api.tasks.TaskState.QUEUED,
+                    dev.openwork.host.api.tasks.TaskState.RUNNING, dev.openwork.host.api.tasks.TaskState.WAITING_PERMISSION),
+                    null, null, 0, 500)).forEach(t -> active.add(t.id()));
+            var result = journal.journal().prune(Duration.ofDays(current.retentionDays()),
+                    current.retentionMegabytes() * 1024 * 1024, active);
+            coordinator.forget(result.tasksRemoved());
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(TaskServiceComponent.class).warn("Task journal retention failed", e);
+        }
     }
 
     @Modified
-    void modified(Config config) {
-        coordinator.update(settings(config));
+    void modified(Config newConfig) {
+        this.config = newConfig;
+        coordinator.update(settings(newConfig));
     }
 
     @Deactivate
     void deactivate() {
+        retention.shutdownNow();
         coordinator.shutdown();
         journal.close();
     }

@@ -17,8 +17,10 @@ import java.util.function.LongFunction;
 /**
  * One client's event stream. It first replays what the client missed (from the journal, after its
  * Last-Event-ID), then live events, never sending an id twice or out of order. Live events wait in
- * a bounded queue; a client too slow to keep up is disconnected (it resumes with Last-Event-ID)
- * rather than making the host buffer without bound.
+ * a bounded queue; when a client falls that far behind, the queue is dropped and the session reads
+ * the journal again from the last id it sent, so the host never buffers without bound and the
+ * client loses nothing. A client that stops reading altogether is disconnected after a send
+ * timeout and resumes with Last-Event-ID.
  */
 final class StreamSession {
 
@@ -40,6 +42,8 @@ final class StreamSession {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean replayed;
+    /** Set when the live queue overflowed: live events are dropped until the journal is read again. */
+    private volatile boolean behind;
     private long lastSent;
     private Runnable onClose = () -> { };
 
@@ -74,8 +78,13 @@ final class StreamSession {
         if (closed.get()) {
             return;
         }
+        if (behind && event != Outgoing.HEARTBEAT) {
+            schedule(); // already in the journal: the catch-up reads it
+            return;
+        }
         if (queued.incrementAndGet() > MAX_QUEUED) {
-            close(); // too slow: it resumes from the journal when it reconnects
+            behind = true;
+            schedule();
             return;
         }
         live.add(event);
@@ -105,6 +114,13 @@ final class StreamSession {
 
     private void drain() {
         try {
+            if (behind) {
+                // events dropped while behind were journaled before they were offered: the replay finds them
+                live.clear();
+                queued.set(0);
+                behind = false;
+                replayed = false;
+            }
             if (!replayed) {
                 List<Outgoing> page;
                 while (!isClosed() && !(page = backlog.apply(lastSent)).isEmpty()) {
@@ -122,7 +138,7 @@ final class StreamSession {
         } finally {
             draining.set(false);
         }
-        if (!live.isEmpty() && !isClosed()) {
+        if ((behind || !live.isEmpty()) && !isClosed()) {
             schedule();
         }
     }
