@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * Authenticated calls to a paired host over TLS 1.3 pinned to the host's key; the credential is
- * sent only in the {@code Authorization} header. Thread-safe.
+ * sent only in the {@code Authorization} header. Tasks are behind {@link #tasks()}. Thread-safe.
  */
 public final class HostClient {
 
@@ -93,7 +93,17 @@ public final class HostClient {
                 .start();
     }
 
+    /** Tasks on this host: submit, list, cancel, read logs and follow them live. */
+    public TaskClient tasks() {
+        return new TaskClient(calls, credential);
+    }
+
     private HostClientException failure(HttpCalls.Answer answer, String what, String scope) {
+        return failure(calls, answer, what, scope);
+    }
+
+    /** The failure for a non-2xx answer; a 403 says which scope the device lacks. */
+    static HostClientException failure(HttpCalls calls, HttpCalls.Answer answer, String what, String scope) {
         if (answer.status() == 403) {
             HostClientException e = calls.error(answer, what);
             return new HostClientException(Kind.HOST_ERROR, e.getMessage(),

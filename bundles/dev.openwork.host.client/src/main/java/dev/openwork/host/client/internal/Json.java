@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
@@ -20,11 +22,15 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The client's JSON mapper: instants as ISO-8601 strings (as the host writes them), unknown fields
- * ignored (a newer host may add some), duplicate keys refused, sizes capped.
+ * ignored (a newer host may add some), enums read case-insensitively (the host writes task states
+ * in lower case: {@code running}), duplicate keys refused, sizes capped.
  */
 public final class Json {
 
     public static final ObjectMapper MAPPER = create();
+
+    /** The same mapper, but leaving out null fields when writing (for request bodies with many optional fields). */
+    private static final ObjectMapper WITHOUT_NULLS = MAPPER.copy().setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
     private Json() {
     }
@@ -38,6 +44,7 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .addModule(instants)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
@@ -48,6 +55,15 @@ public final class Json {
     public static byte[] write(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@code value} as JSON without its null fields. */
+    public static byte[] writeWithoutNulls(Object value) {
+        try {
+            return WITHOUT_NULLS.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }

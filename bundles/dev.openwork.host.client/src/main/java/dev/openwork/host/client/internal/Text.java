@@ -35,4 +35,27 @@ public final class Text {
     public static String safe(String value) {
         return safe(value, 500);
     }
+
+    /**
+     * A line of a task's output made safe to print: like {@link #safe(String, int)} but keeping
+     * tabs and not cut; {@code ""} for null.
+     */
+    public static String line(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\t' && isHidden(c)) {
+                if (out == null) {
+                    out = new StringBuilder(value.length()).append(value, 0, i);
+                }
+                out.append('?');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? value : out.toString();
+    }
 }
