@@ -23,19 +23,40 @@ final class Args {
     final java.util.Set<String> flags = new java.util.HashSet<>();
 
     static Args parse(List<String> words, Set<String> withValue, Set<String> flagNames) throws UsageException {
+        return parse(words, withValue, flagNames, null);
+    }
+
+    /**
+     * @param shortNames single-dash aliases of options or flags (e.g. {@code -f} for {@code --follow});
+     *                   when given, any other single-dash word (but {@code -h} and {@code -}) is an
+     *                   unknown option; when {@code null}, such words are positionals
+     */
+    static Args parse(List<String> words, Set<String> withValue, Set<String> flagNames, Map<String, String> shortNames)
+            throws UsageException {
         Args args = new Args();
         boolean onlyPositionals = false;
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
-            if (onlyPositionals || !w.startsWith("--") || w.equals("--")) {
-                if (w.equals("--") && !onlyPositionals) {
-                    onlyPositionals = true;
-                    continue;
+            if (onlyPositionals) {
+                args.positionals.add(w);
+                continue;
+            }
+            if (w.equals("--")) {
+                onlyPositionals = true;
+                continue;
+            }
+            if (w.equals("-h")) {
+                args.flags.add("--help");
+                continue;
+            }
+            if (shortNames != null && w.length() > 1 && w.startsWith("-") && !w.startsWith("--")) {
+                String alias = shortNames.get(w);
+                if (alias == null) {
+                    throw new UsageException("unknown option " + w);
                 }
-                if (w.equals("-h")) {
-                    args.flags.add("--help");
-                    continue;
-                }
+                w = alias;
+            }
+            if (!w.startsWith("--")) {
                 args.positionals.add(w);
                 continue;
             }

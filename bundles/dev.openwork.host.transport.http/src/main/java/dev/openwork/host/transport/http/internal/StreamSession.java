@@ -5,7 +5,6 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -24,8 +23,8 @@ import java.util.function.LongFunction;
  */
 final class StreamSession {
 
-    /** An event ready to send: id, SSE event name, JSON data. */
-    record Outgoing(long id, String name, Map<String, ?> data) {
+    /** An event ready to send: id, SSE event name, and its data already encoded as JSON, once for all streams. */
+    record Outgoing(long id, String name, String json) {
         static final Outgoing HEARTBEAT = new Outgoing(-1, null, null);
     }
 
@@ -151,13 +150,13 @@ final class StreamSession {
                 outbound = sse.newEventBuilder().comment("heartbeat").build();
             } else if (event.id() <= 0) {
                 // a notice that is not in the journal (e.g. hello): no id, so it never moves the resume point
-                outbound = sse.newEventBuilder().name(event.name()).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(Map.class, event.data()).build();
+                outbound = sse.newEventBuilder().name(event.name()).mediaType(MediaType.TEXT_PLAIN_TYPE)
+                        .data(String.class, event.json()).build();
             } else if (event.id() <= lastSent) {
                 continue; // already sent in the replay
             } else {
                 outbound = sse.newEventBuilder().id(Long.toString(event.id())).name(event.name())
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(Map.class, event.data()).build();
+                        .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, event.json()).build();
                 lastSent = event.id();
             }
             last = sink.send(outbound).toCompletableFuture();

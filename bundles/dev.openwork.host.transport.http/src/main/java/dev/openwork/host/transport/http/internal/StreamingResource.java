@@ -66,6 +66,7 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 public final class StreamingResource implements EventHandler {
 
     static final long HEARTBEAT_SECONDS = 15;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final int PAGE = 500;
 
     /** A page of a task's log. */
@@ -186,8 +187,8 @@ public final class StreamingResource implements EventHandler {
         long from = service == null ? 0 : parseLastEventId(lastEventId, service.lastEventId());
         StreamSession session = open(sink, sse, from, event -> mine.test(event.taskId()),
                 after -> service == null ? List.of() : toOutgoing(service.eventsAfter(after, PAGE, mine)));
-        session.offer(new StreamSession.Outgoing(0, "hello", Map.of("deviceId",
-                caller.deviceId() == null ? "admin" : caller.deviceId())));
+        session.offer(new StreamSession.Outgoing(0, "hello", encode(Map.of("deviceId",
+                caller.deviceId() == null ? "admin" : caller.deviceId()))));
     }
 
     private StreamSession open(SseEventSink sink, Sse sse, long after, Predicate<TaskEvent> filter,
@@ -268,7 +269,15 @@ public final class StreamingResource implements EventHandler {
         if (e.exitCode() != null) {
             data.put("exitCode", e.exitCode());
         }
-        return new StreamSession.Outgoing(e.id(), "task." + e.type(), data);
+        return new StreamSession.Outgoing(e.id(), "task." + e.type(), encode(data));
+    }
+
+    private static String encode(Map<String, ?> data) {
+        try {
+            return JSON.writeValueAsString(data);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("an event cannot be encoded", e);
+        }
     }
 
     static long parseLastEventId(String header, long byDefault) {
