@@ -90,6 +90,15 @@ public class PairingProcessIT {
         String devicesFile = Files.readString(host.data.resolve("devices/devices.json"));
         assertTrue("the host keeps no credential in clear", !devicesFile.contains("owd_"));
 
+        // the paired device runs a task and follows its output
+        Path workspace = folder.newFolder("ws").toPath().toRealPath();
+        HostProcess.Run run = host.owctl(clientConfig, null, "run", "--workspace", workspace.toString(), "--",
+                "echo", "hello from a task");
+        assertEquals(run.output(), 0, run.exitCode());
+        assertTrue(run.output(), run.output().contains("hello from a task"));
+        HostProcess.Run listed = host.owctl(clientConfig, null, "tasks");
+        assertTrue(listed.output(), listed.exitCode() == 0 && listed.output().contains("succeeded"));
+
         // the credential and the pin survive a restart of the host
         host.stop();
         host.start();

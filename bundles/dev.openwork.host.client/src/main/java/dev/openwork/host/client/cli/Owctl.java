@@ -45,8 +45,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code owctl}: pair with an OpenWork host, list and check paired hosts, and administer a host
- * from the host itself. Exit codes: 0 success, 1 failure, 2 usage error.
+ * {@code owctl}: pair with an OpenWork host, list and check paired hosts, run and follow tasks on
+ * them, and administer a host from the host itself. Exit codes: 0 success, 1 failure (for
+ * {@code run} and {@code logs -f}: the task did not succeed), 2 usage error.
  */
 public final class Owctl {
 
@@ -64,6 +65,20 @@ public final class Owctl {
               status [HOST]        check a paired host's health (all hosts when none is named)
               events [HOST]        print the host's events as they come (Ctrl-C to stop)
               forget HOST          forget a paired host and its credential (HOST: id or name)
+
+            Tasks on a paired host (--host HOST picks it when several are paired):
+              run [--runtime shell] [--workspace DIR] [--timeout SECONDS] [--steps FILE] [--detach] -- <command...>
+                                   run the command (or the steps in FILE, a JSON array such as
+                                   [{"tool":"bash","command":"make"}]) in DIR (default: the current
+                                   directory) and follow it; exits 0 when it succeeded, 1 when it failed,
+                                   was cancelled or interrupted; --detach prints the task id instead
+              tasks [--state S[,S...]] [--limit N]
+                                   list this device's tasks, newest first (states: queued, running,
+                                   waiting_permission, succeeded, failed, cancelled, interrupted)
+              logs [-f] TASK-ID    print a task's log: its stdout to stdout, its stderr and tool calls
+                                   (» bash: ...) to stderr; -f follows it live until it ends (exit 0
+                                   when it succeeded, else 1)
+              cancel TASK-ID       cancel a queued or running task
 
             On the host (talks to its local listener on 127.0.0.1):
               admin pairing-open [--minutes N] [--scopes a,b] [--name-hint X]
@@ -95,20 +110,27 @@ public final class Owctl {
     private final Prompt prompt;
     private final Map<String, String> env;
     private final String home;
+    private final boolean errIsTerminal;
 
     Owctl(PrintStream out, PrintStream err, Prompt prompt, Map<String, String> env, String home) {
+        this(out, err, prompt, env, home, false);
+    }
+
+    /** @param errIsTerminal whether stderr is a terminal (then task commands keep a status line there) */
+    Owctl(PrintStream out, PrintStream err, Prompt prompt, Map<String, String> env, String home, boolean errIsTerminal) {
         this.out = out;
         this.err = err;
         this.prompt = prompt;
         this.env = env;
         this.home = home;
+        this.errIsTerminal = errIsTerminal;
     }
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        int code = new Owctl(out, err, systemPrompt(out), System.getenv(), System.getProperty("openwork.host.home"))
-                .run(args);
+        int code = new Owctl(out, err, systemPrompt(out), System.getenv(), System.getProperty("openwork.host.home"),
+                stderrIsTerminal(System.getenv())).run(args);
         out.flush();
         err.flush();
         System.exit(code);
@@ -120,7 +142,9 @@ public final class Owctl {
             err.print(USAGE_TEXT);
             return USAGE;
         }
-        if (words.contains("--help") || words.contains("-h")) {
+        int dash = words.indexOf("--");
+        List<String> ownWords = dash < 0 ? words : words.subList(0, dash); // what follows -- is a task's command
+        if (ownWords.contains("--help") || ownWords.contains("-h")) {
             out.print(USAGE_TEXT);
             return OK;
         }
@@ -143,6 +167,14 @@ public final class Owctl {
                     return events(rest);
                 case "forget":
                     return forget(rest);
+                case "run":
+                    return taskCommands().run(rest);
+                case "tasks":
+                    return taskCommands().tasks(rest);
+                case "logs":
+                    return taskCommands().logs(rest);
+                case "cancel":
+                    return taskCommands().cancel(rest);
                 case "admin":
                     return admin(rest);
                 default:
@@ -419,7 +451,15 @@ public final class Owctl {
         return OK;
     }
 
-    private List<KnownHost> targets(CredentialStore store, String key) {
+    private TaskCommands taskCommands() {
+        return new TaskCommands(this, out, err, errIsTerminal, Path.of(System.getProperty("user.dir", ".")));
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    List<KnownHost> targets(CredentialStore store, String key) {
         if (key != null) {
             return List.of(store.find(key).orElseThrow(() -> unknownHost(key)));
         }
@@ -548,7 +588,7 @@ public final class Owctl {
 
     // ---- formatting -----------------------------------------------------------------------------
 
-    private static String time(Instant instant) {
+    static String time(Instant instant) {
         return instant == null ? "-" : TIME.format(instant.atZone(ZoneId.systemDefault()));
     }
 
@@ -564,6 +604,26 @@ public final class Owctl {
             return (s / 3600) + "h " + (s % 3600 / 60) + "m";
         }
         return (s / 86400) + "d " + (s % 86400 / 3600) + "h";
+    }
+
+    /**
+     * Whether stderr is a terminal: on Linux from what file descriptor 2 points to, elsewhere when
+     * the JVM has a console; never with TERM=dumb.
+     */
+    static boolean stderrIsTerminal(Map<String, String> env) {
+        if ("dumb".equals(env.get("TERM"))) {
+            return false;
+        }
+        try {
+            Path fd = Path.of("/proc/self/fd/2");
+            if (java.nio.file.Files.isSymbolicLink(fd)) {
+                String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: fall back to the console
+        }
+        return System.console() != null;
     }
 
     private static Prompt systemPrompt(PrintStream out) {
