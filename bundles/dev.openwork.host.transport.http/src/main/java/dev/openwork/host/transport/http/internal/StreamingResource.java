@@ -24,8 +24,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import org.glassfish.jersey.server.ChunkedOutput;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -165,12 +164,14 @@ public final class StreamingResource implements EventHandler {
     @Path("tasks/{taskId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Access(scope = Scopes.TASKS_READ)
-    public void taskEvents(@PathParam("taskId") String taskId, @HeaderParam("Last-Event-ID") String lastEventId,
-            @Context SseEventSink sink, @Context Sse sse) {
+    public ChunkedOutput<String> taskEvents(@PathParam("taskId") String taskId,
+            @HeaderParam("Last-Event-ID") String lastEventId) {
         visibleTask(taskId);
         TaskService service = service();
-        open(sink, sse, parseLastEventId(lastEventId, 0), event -> event.taskId().equals(taskId),
+        ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
+        open(output, parseLastEventId(lastEventId, 0), event -> event.taskId().equals(taskId),
                 after -> toOutgoing(service.events(taskId, after, PAGE)));
+        return output;
     }
 
     // ---- the device's whole stream ------------------------------------------------------------
@@ -179,22 +180,24 @@ public final class StreamingResource implements EventHandler {
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Access(scope = Scopes.STATUS_READ)
-    public void events(@HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
+    public ChunkedOutput<String> events(@HeaderParam("Last-Event-ID") String lastEventId) {
         Caller caller = caller();
         TaskService service = tasks;
         Predicate<String> mine = taskId -> caller.isAdmin() || service.find(taskId)
                 .map(t -> caller.deviceId() != null && caller.deviceId().equals(t.deviceId())).orElse(false);
         long from = service == null ? 0 : parseLastEventId(lastEventId, service.lastEventId());
-        StreamSession session = open(sink, sse, from, event -> mine.test(event.taskId()),
+        ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
+        StreamSession session = open(output, from, event -> mine.test(event.taskId()),
                 after -> service == null ? List.of() : toOutgoing(service.eventsAfter(after, PAGE, mine)));
         session.offer(new StreamSession.Outgoing(0, "hello", encode(Map.of("deviceId",
                 caller.deviceId() == null ? "admin" : caller.deviceId()))));
+        return output;
     }
 
-    private StreamSession open(SseEventSink sink, Sse sse, long after, Predicate<TaskEvent> filter,
+    private StreamSession open(ChunkedOutput<String> output, long after, Predicate<TaskEvent> filter,
             java.util.function.LongFunction<List<StreamSession.Outgoing>> backlog) {
         ensureSubscribed();
-        StreamSession session = new StreamSession(sink, sse, caller().deviceId(), after, senders, backlog);
+        StreamSession session = new StreamSession(output, caller().deviceId(), after, senders, backlog);
         session.onClose(() -> sessions.remove(session));
         sessions.put(session, filter);
         session.start();
