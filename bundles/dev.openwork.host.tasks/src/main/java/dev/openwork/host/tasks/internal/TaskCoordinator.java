@@ -271,9 +271,18 @@ final class TaskCoordinator implements TaskService {
             if (entry.snapshot.state().isTerminal()) {
                 return;
             }
-            pipeline.submit(draft(entry.id, TaskEvent.STATE, state, null, summary, null, exitCode),
-                    event -> entry.snapshot = withState(entry.snapshot, state, event, entry.snapshot.startedAt(), event.at(),
-                            exitCode, summary)).join();
+            try {
+                pipeline.submit(draft(entry.id, TaskEvent.STATE, state, null, summary, null, exitCode),
+                        event -> entry.snapshot = withState(entry.snapshot, state, event, entry.snapshot.startedAt(),
+                                event.at(), exitCode, summary)).join();
+            } catch (RuntimeException journalFailed) {
+                // the journal refuses writes (disk full or failing): the task still ends and frees its slot;
+                // after a restart it shows as interrupted, which is what the journal can prove
+                LOG.error("The end of task {} could not be journaled", entry.id, journalFailed);
+                Task t = entry.snapshot;
+                entry.snapshot = new Task(t.id(), t.deviceId(), t.runtime(), t.workspace(), state, t.createdAt(), t.startedAt(),
+                        clock.instant(), exitCode, summary, t.lastEventId());
+            }
         }
         stateListener.accept(entry.snapshot);
         if (wasRunning) {
