@@ -99,8 +99,13 @@ final class JournalSegment {
 
     /** The index of the first event with an id above {@code id} ({@link #count()} when none). */
     int firstAfter(long id) {
+        return firstAfter(ids, count, id);
+    }
+
+    /** The index of the first of the {@code size} sorted {@code ids} above {@code id} ({@code size} when none). */
+    static int firstAfter(long[] ids, int size, long id) {
         int low = 0;
-        int high = count;
+        int high = size;
         while (low < high) {
             int mid = (low + high) >>> 1;
             if (ids[mid] <= id) {
@@ -110,6 +115,15 @@ final class JournalSegment {
             }
         }
         return low;
+    }
+
+    /** The distinct task references of the events in this segment, each once. */
+    int[] distinctTaskRefs() {
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int i = 0; i < count; i++) {
+            seen.set(taskRef(i));
+        }
+        return seen.stream().toArray();
     }
 
     /** The index of the event with this id, or -1. */

@@ -62,15 +62,13 @@ final class TaskCoordinator implements TaskService {
     private final class Entry {
         final String id;
         final Accepted accepted;
-        final Instant createdAt;
         volatile Task snapshot;
         volatile String stopReason;
         volatile Instant deadline;
 
-        Entry(String id, Accepted accepted, Instant createdAt, Task snapshot) {
+        Entry(String id, Accepted accepted, Task snapshot) {
             this.id = id;
             this.accepted = accepted;
-            this.createdAt = createdAt;
             this.snapshot = snapshot;
         }
     }
@@ -131,7 +129,7 @@ final class TaskCoordinator implements TaskService {
         String json = toJson(accepted);
         String runtimeName = request.runtime();
         pipeline.submit(draft(id, TaskEvent.CREATED, TaskState.QUEUED, null, json, null, null), created -> tasks.put(id,
-                new Entry(id, accepted, created.at(), new Task(id, deviceId, runtimeName, workspace.toString(), TaskState.QUEUED,
+                new Entry(id, accepted, new Task(id, deviceId, runtimeName, workspace.toString(), TaskState.QUEUED,
                         created.at(), null, null, null, null, created.id())))).join();
         Entry entry = tasks.get(id);
         Task task = entry.snapshot;
@@ -280,8 +278,7 @@ final class TaskCoordinator implements TaskService {
                 // after a restart it shows as interrupted, which is what the journal can prove
                 LOG.error("The end of task {} could not be journaled", entry.id, journalFailed);
                 Task t = entry.snapshot;
-                entry.snapshot = new Task(t.id(), t.deviceId(), t.runtime(), t.workspace(), state, t.createdAt(), t.startedAt(),
-                        clock.instant(), exitCode, summary, t.lastEventId());
+                entry.snapshot = copy(t, state, t.startedAt(), clock.instant(), exitCode, summary, t.lastEventId());
             }
         }
         stateListener.accept(entry.snapshot);
@@ -377,7 +374,7 @@ final class TaskCoordinator implements TaskService {
         if (TaskEvent.CREATED.equals(event.type())) {
             try {
                 Accepted accepted = JSON.readValue(event.text(), Accepted.class);
-                tasks.put(event.taskId(), new Entry(event.taskId(), accepted, event.at(), new Task(event.taskId(),
+                tasks.put(event.taskId(), new Entry(event.taskId(), accepted, new Task(event.taskId(),
                         accepted.deviceId(), accepted.runtime(), accepted.workspace(), TaskState.QUEUED, event.at(), null, null,
                         null, null, event.id())));
             } catch (JsonProcessingException e) {
@@ -395,8 +392,7 @@ final class TaskCoordinator implements TaskService {
             entry.snapshot = withState(entry.snapshot, event.state(), event, startedAt, finishedAt, event.exitCode(), event.text());
         } else {
             Task t = entry.snapshot;
-            entry.snapshot = new Task(t.id(), t.deviceId(), t.runtime(), t.workspace(), t.state(), t.createdAt(), t.startedAt(),
-                    t.finishedAt(), t.exitCode(), t.summary(), event.id());
+            entry.snapshot = copy(t, t.state(), t.startedAt(), t.finishedAt(), t.exitCode(), t.summary(), event.id());
         }
     }
 
@@ -404,8 +400,13 @@ final class TaskCoordinator implements TaskService {
 
     private static Task withState(Task t, TaskState state, TaskEvent event, Instant startedAt, Instant finishedAt,
             Integer exitCode, String summary) {
+        return copy(t, state, startedAt, finishedAt, exitCode, summary, event.id());
+    }
+
+    private static Task copy(Task t, TaskState state, Instant startedAt, Instant finishedAt, Integer exitCode,
+            String summary, long lastEventId) {
         return new Task(t.id(), t.deviceId(), t.runtime(), t.workspace(), state, t.createdAt(), startedAt, finishedAt,
-                exitCode, summary, event.id());
+                exitCode, summary, lastEventId);
     }
 
     private static TaskEvent draft(String taskId, String type, TaskState state, String stream, String text, Integer step,
@@ -434,7 +435,7 @@ final class TaskCoordinator implements TaskService {
         return bytes;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    static java.util.concurrent.ThreadFactory daemon(String name) {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);

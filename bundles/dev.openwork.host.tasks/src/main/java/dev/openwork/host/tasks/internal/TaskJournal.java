@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -776,13 +775,7 @@ public final class TaskJournal implements Closeable {
 
     /** Under the index lock. */
     private boolean onlyFinishedTasks(JournalSegment segment, Set<String> active) {
-        BitSet seen = new BitSet();
-        for (int i = 0; i < segment.count(); i++) {
-            int ref = segment.taskRef(i);
-            if (seen.get(ref)) {
-                continue;
-            }
-            seen.set(ref);
+        for (int ref : segment.distinctTaskRefs()) {
             String taskId = taskNames.get(ref);
             TaskEntry task = tasks.get(taskId);
             if (active.contains(taskId) || task == null || task.state == null || !task.state.isTerminal()) {
@@ -798,13 +791,7 @@ public final class TaskJournal implements Closeable {
         if (segment.count() == 0) {
             return;
         }
-        BitSet seen = new BitSet();
-        for (int i = 0; i < segment.count(); i++) {
-            int ref = segment.taskRef(i);
-            if (seen.get(ref)) {
-                continue;
-            }
-            seen.set(ref);
+        for (int ref : segment.distinctTaskRefs()) {
             String taskId = taskNames.get(ref);
             TaskEntry task = tasks.get(taskId);
             if (task == null) {
@@ -1087,17 +1074,7 @@ public final class TaskJournal implements Closeable {
         }
 
         int firstAfter(long id) {
-            int low = 0;
-            int high = size;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (ids[mid] <= id) {
-                    low = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            return low;
+            return JournalSegment.firstAfter(ids, size, id);
         }
 
         void removeRange(long fromId, long toId) {

@@ -86,11 +86,7 @@ public final class TaskServiceComponent implements TaskService {
     private final JournalEventLog journal;
     private final TaskCoordinator coordinator;
     private final java.util.concurrent.ScheduledExecutorService retention = java.util.concurrent.Executors
-            .newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "openwork-task-retention");
-                thread.setDaemon(true);
-                return thread;
-            });
+            .newSingleThreadScheduledExecutor(TaskCoordinator.daemon("openwork-task-retention"));
     private volatile Config config;
     private final ToolGate fallbackGate = new ScopeGate();
 
