@@ -525,10 +525,10 @@ public final class Owctl {
                     out.println("No device waits for approval.");
                     return OK;
                 }
-                out.println(String.format("%-30s %-24s %-10s %-16s %-20s %s", "ID", "NAME", "PLATFORM", "ADDRESS", "SINCE",
-                        "SCOPES"));
+                String row = "%-30s %-24s %-10s %-16s %-20s %s";
+                out.println(String.format(row, "ID", "NAME", "PLATFORM", "ADDRESS", "SINCE", "SCOPES"));
                 for (PendingPairing p : pending) {
-                    out.println(String.format("%-30s %-24s %-10s %-16s %-20s %s", Text.safe(p.pairingId(), 64),
+                    out.println(String.format(row, Text.safe(p.pairingId(), 64),
                             Text.safe(p.deviceName(), 64), Text.safe(p.platform(), 32), Text.safe(p.address(), 64),
                             time(p.since()), p.requestedScopes() == null ? "" : Text.safe(String.join(",", p.requestedScopes()))));
                 }
@@ -555,10 +555,10 @@ public final class Owctl {
                     out.println("No paired devices.");
                     return OK;
                 }
-                out.println(String.format("%-26s %-24s %-10s %-20s %-20s %s", "ID", "NAME", "PLATFORM", "PAIRED", "LAST SEEN",
-                        "SCOPES"));
+                String row = "%-26s %-24s %-10s %-20s %-20s %s";
+                out.println(String.format(row, "ID", "NAME", "PLATFORM", "PAIRED", "LAST SEEN", "SCOPES"));
                 for (Device d : devices) {
-                    out.println(String.format("%-26s %-24s %-10s %-20s %-20s %s", Text.safe(d.id(), 64),
+                    out.println(String.format(row, Text.safe(d.id(), 64),
                             Text.safe(d.name(), 64), Text.safe(d.platform(), 32), time(d.pairedAt()),
                             d.lastSeenAt() == null ? "never" : time(d.lastSeenAt()),
                             String.join(",", new TreeSet<>(d.scopes()))));
