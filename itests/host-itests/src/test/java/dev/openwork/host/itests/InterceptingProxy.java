@@ -76,17 +76,33 @@ final class InterceptingProxy implements AutoCloseable {
 
     private void acceptLoop() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
-                connections.incrementAndGet();
-                SSLSocket upstream = (SSLSocket) Tls.recordingContext(new AtomicReference<>()).getSocketFactory().createSocket();
-                upstream.connect(new InetSocketAddress("127.0.0.1", hostPort), 5000);
-                upstream.setEnabledProtocols(new String[] {"TLSv1.3"});
-                // like an attacker on the path, speak to the host with the Host header it expects
-                pump(client, upstream, "Host: 127.0.0.1:" + port(), "Host: 127.0.0.1:" + hostPort);
-                pump(upstream, client, null, null);
-            } catch (IOException e) {
+                client = server.accept();
+            } catch (IOException closed) {
                 return;
+            }
+            connections.incrementAndGet();
+            // one failing connection (a client that only probes the key and leaves) must not stop the proxy
+            Thread relay = new Thread(() -> relay(client), "intercepting-proxy-relay");
+            relay.setDaemon(true);
+            relay.start();
+        }
+    }
+
+    private void relay(Socket client) {
+        try {
+            SSLSocket upstream = (SSLSocket) Tls.recordingContext(new AtomicReference<>()).getSocketFactory().createSocket();
+            upstream.connect(new InetSocketAddress("127.0.0.1", hostPort), 5000);
+            upstream.setEnabledProtocols(new String[] {"TLSv1.3"});
+            // like an attacker on the path, speak to the host with the Host header it expects
+            pump(client, upstream, "Host: 127.0.0.1:" + port(), "Host: 127.0.0.1:" + hostPort);
+            pump(upstream, client, null, null);
+        } catch (IOException e) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // already closed
             }
         }
     }
