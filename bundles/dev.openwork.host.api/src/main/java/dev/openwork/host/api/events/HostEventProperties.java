@@ -17,6 +17,10 @@ public final class HostEventProperties {
     public static final String TASK_ID = "task.id";
     /** A cause in plain words. */
     public static final String CAUSE = "cause";
+    /** Whether the pairing window is open now ({@code Boolean}). */
+    public static final String PAIRING_OPEN = "pairing.open";
+    /** When the open pairing window closes at the latest (epoch milliseconds, {@code Long}). */
+    public static final String CLOSES_AT = "pairing.closesAt";
 
     private HostEventProperties() {
     }

@@ -30,6 +30,13 @@ public final class HostTopics {
     /** A device's credential was revoked. */
     public static final String DEVICE_REVOKED = ROOT + "device/REVOKED";
 
+    /**
+     * The pairing window opened or closed (explicitly, after a pairing, at a cap or when its time
+     * ran out); properties: {@link HostEventProperties#PAIRING_OPEN}, and while open
+     * {@link HostEventProperties#CLOSES_AT}.
+     */
+    public static final String PAIRING_WINDOW = ROOT + "pairing/WINDOW";
+
     /** A client connected (a stream opened or a request authenticated). */
     public static final String CLIENT_CONNECTED = ROOT + "client/CONNECTED";
     /** A client's connection or authentication failed; properties carry the cause. */

@@ -1,6 +1,7 @@
 package dev.openwork.host.pairing.internal;
 
 import dev.openwork.host.api.error.HostException;
+import dev.openwork.host.api.host.QrCodeRenderer;
 import dev.openwork.host.api.pairing.PairingCaps;
 import dev.openwork.host.api.pairing.PairingService;
 import dev.openwork.host.api.pairing.PairingWindow;
@@ -29,10 +30,12 @@ import org.osgi.service.component.annotations.Reference;
 public final class PairingCommands {
 
     private final PairingService pairing;
+    private final QrCodeRenderer qrCodes;
 
     @Activate
-    public PairingCommands(@Reference PairingService pairing) {
+    public PairingCommands(@Reference PairingService pairing, @Reference QrCodeRenderer qrCodes) {
         this.pairing = pairing;
+        this.qrCodes = qrCodes;
     }
 
     @Descriptor("open a pairing window: shows the code and a QR code to scan")
@@ -111,7 +114,7 @@ public final class PairingCommands {
         return set;
     }
 
-    private static String describe(PairingWindow w, boolean withQr) {
+    private String describe(PairingWindow w, boolean withQr) {
         long seconds = Math.max(0, Duration.between(Instant.now(), w.closesAt()).toSeconds());
         StringBuilder out = new StringBuilder();
         out.append("Pairing code: ").append(w.code(), 0, 4).append(' ').append(w.code(), 4, 8)
@@ -124,7 +127,7 @@ public final class PairingCommands {
         } else {
             out.append("Connect link: ").append(w.connectLink()).append('\n');
             if (withQr) {
-                out.append(QrCodes.terminalArt(w.connectLink()));
+                out.append(qrCodes.terminalArt(w.connectLink()));
             }
         }
         out.append("On the device: owctl pair <link or address>, or scan the QR code in the OpenWork app.\n");

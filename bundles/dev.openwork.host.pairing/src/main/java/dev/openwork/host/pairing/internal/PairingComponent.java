@@ -1,7 +1,12 @@
 package dev.openwork.host.pairing.internal;
 
 import dev.openwork.host.api.devices.DeviceRegistry;
+import dev.openwork.host.api.discovery.DiscoveryState;
+import dev.openwork.host.api.discovery.HostAnnouncement;
+import dev.openwork.host.api.events.HostEventProperties;
+import dev.openwork.host.api.events.HostTopics;
 import dev.openwork.host.api.host.HostInfo;
+import dev.openwork.host.api.host.QrCodeRenderer;
 import dev.openwork.host.api.identity.HostIdentity;
 import dev.openwork.host.api.identity.LanEndpoint;
 import dev.openwork.host.api.pairing.PairingCaps;
@@ -16,21 +21,52 @@ import dev.openwork.host.api.pairing.PendingPairing;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 
-/** Publishes the {@link PairingCoordinator} as the host's {@link PairingService}. */
+/**
+ * Publishes the {@link PairingCoordinator} as the host's {@link PairingService}, tells EventAdmin
+ * when the window opens and closes (discovery shows it), and closes an expired window on time.
+ */
 @Component(service = PairingService.class)
 public final class PairingComponent implements PairingService {
 
     private final PairingCoordinator coordinator;
+    private final QrCodeRenderer qrCodes;
+    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "openwork-pairing-window-expiry");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin events;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HostAnnouncement announcement;
 
     @Activate
-    public PairingComponent(@Reference HostIdentity identity, @Reference DeviceRegistry devices, @Reference HostInfo hostInfo) {
+    public PairingComponent(@Reference HostIdentity identity, @Reference DeviceRegistry devices, @Reference HostInfo hostInfo,
+            @Reference QrCodeRenderer qrCodes) {
+        this.qrCodes = qrCodes;
         PairingCoordinator.HostFacts facts = new PairingCoordinator.HostFacts() {
             @Override
             public String hostId() {
@@ -49,11 +85,39 @@ public final class PairingComponent implements PairingService {
 
             @Override
             public List<String> authorities() {
+                // manual discovery may name addresses the listener cannot know (a VPN's, a forwarded port)
+                HostAnnouncement current = announcement;
+                if (current != null) {
+                    DiscoveryState state = current.state();
+                    if (state.working() && !state.addresses().isEmpty()) {
+                        return state.addresses();
+                    }
+                }
                 return identity.endpoints().stream().map(LanEndpoint::authority).toList();
             }
         };
         LifetimeFailures failures = new LifetimeFailures(hostInfo.dataDirectory().resolve("pairing").resolve("failures"));
         this.coordinator = new PairingCoordinator(facts, devices, failures, Clock.systemUTC(), new SecureRandom());
+        coordinator.onWindowChange(this::windowChanged);
+    }
+
+    @Deactivate
+    void deactivate() {
+        expiry.shutdownNow();
+    }
+
+    private void windowChanged(boolean open, Instant closesAt) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(HostEventProperties.PAIRING_OPEN, open);
+        if (open) {
+            properties.put(HostEventProperties.CLOSES_AT, closesAt.toEpochMilli());
+            long delay = Math.max(0, Duration.between(Instant.now(), closesAt).toMillis()) + 5;
+            expiry.schedule(coordinator::window, delay, TimeUnit.MILLISECONDS); // closes it if its time is up
+        }
+        EventAdmin current = events;
+        if (current != null) {
+            current.postEvent(new Event(HostTopics.PAIRING_WINDOW, properties));
+        }
     }
 
     @Override
@@ -103,12 +167,12 @@ public final class PairingComponent implements PairingService {
 
     @Override
     public Optional<String> windowQrSvg() {
-        return coordinator.window().map(PairingWindow::connectLink).map(QrCodes::svg);
+        return coordinator.window().map(PairingWindow::connectLink).map(qrCodes::svg);
     }
 
     @Override
     public Optional<byte[]> windowQrPng(int scale) {
-        return coordinator.window().map(PairingWindow::connectLink).map(link -> QrCodes.png(link, scale));
+        return coordinator.window().map(PairingWindow::connectLink).map(link -> qrCodes.png(link, scale));
     }
 
     @Override

@@ -68,6 +68,7 @@ final class PairingCoordinator {
     private final SecureRandom random;
     private final PairingCodes codes;
     private final PakeCodec codec = new PakeCodec(ECJPAKECurves.NIST_P256);
+    private volatile WindowListener windowListener = (open, closesAt) -> { };
 
     private OpenWindow window;
     private Attempt attempt;
@@ -81,6 +82,23 @@ final class PairingCoordinator {
         this.clock = clock;
         this.random = random;
         this.codes = new PairingCodes(random);
+    }
+
+    /** Told whenever the window opens or closes, for whatever reason; called under the coordinator's lock. */
+    interface WindowListener {
+        /** @param closesAt when the window closes at the latest, or {@code null} when it closed */
+        void windowChanged(boolean open, Instant closesAt);
+    }
+
+    void onWindowChange(WindowListener listener) {
+        this.windowListener = listener;
+    }
+
+    private void closeWindow() {
+        if (window != null) {
+            window = null;
+            windowListener.windowChanged(false, null);
+        }
     }
 
     private static final class OpenWindow {
@@ -138,6 +156,7 @@ final class PairingCoordinator {
         String hint = nameHint == null || nameHint.isBlank() ? null : nameHint.strip();
         window = new OpenWindow(codes.next(), now, now.plus(duration), Set.copyOf(scopes), hint);
         attempt = null;
+        windowListener.windowChanged(true, window.closesAt);
         return describe(window);
     }
 
@@ -146,13 +165,13 @@ final class PairingCoordinator {
     }
 
     synchronized void close() {
-        window = null;
+        closeWindow();
         attempt = null;
     }
 
     private OpenWindow liveWindow() {
         if (window != null && !clock.instant().isBefore(window.closesAt)) {
-            window = null;
+            closeWindow();
             attempt = null;
         }
         return window;
@@ -239,7 +258,7 @@ final class PairingCoordinator {
             hostMac = PairingTranscript.confirmation(macKey, PairingProtocol.HOST_LABEL, transcript);
             done = new Confirmed(a.pairingId(), a.request(), a.address(), clock.instant(), macKey);
             Set<String> preApproved = current.preApprovedScopes;
-            window = null; // a window serves one successful pairing
+            closeWindow(); // a window serves one successful pairing
             confirmed.removeIf(c -> c.decision.isDone() && c.credentialDelivered);
             if (confirmed.size() >= MAX_PENDING) {
                 Confirmed oldest = confirmed.remove(0);
@@ -374,7 +393,7 @@ final class PairingCoordinator {
         current.failures++;
         int lifetime = lifetimeFailures.increment();
         if (current.failures >= PairingCaps.MAX_PER_WINDOW || lifetime >= PairingCaps.MAX_LIFETIME) {
-            window = null;
+            closeWindow();
         } else {
             current.code = codes.next();
         }

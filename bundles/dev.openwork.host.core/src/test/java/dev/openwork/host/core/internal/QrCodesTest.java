@@ -1,4 +1,4 @@
-package dev.openwork.host.pairing.internal;
+package dev.openwork.host.core.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -19,7 +19,7 @@ public class QrCodesTest {
 
     @Test
     public void thePngDecodesBackToTheLink() throws Exception {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(QrCodes.png(LINK, 4)));
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(new QrCodes().png(LINK, 4)));
         int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
         BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(
                 new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels)));
@@ -29,7 +29,7 @@ public class QrCodesTest {
     @Test
     public void theTerminalArtShowsEveryModule() {
         BitMatrix matrix = QrCodes.matrix(LINK);
-        String[] rows = QrCodes.terminalArt(LINK).split("\n");
+        String[] rows = new QrCodes().terminalArt(LINK).split("\n");
         assertEquals((matrix.getHeight() + 1) / 2, rows.length);
         for (int y = 0; y < matrix.getHeight(); y++) {
             for (int x = 0; x < matrix.getWidth(); x++) {
@@ -51,7 +51,7 @@ public class QrCodesTest {
                 dark += matrix.get(x, y) ? 1 : 0;
             }
         }
-        String svg = QrCodes.svg(LINK);
+        String svg = new QrCodes().svg(LINK);
         assertTrue(svg.startsWith("<svg"));
         assertEquals(dark, svg.split("h1v1h-1z", -1).length - 1);
     }

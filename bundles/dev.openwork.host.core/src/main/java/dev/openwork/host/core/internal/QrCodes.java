@@ -1,4 +1,4 @@
-package dev.openwork.host.pairing.internal;
+package dev.openwork.host.core.internal;
 
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;
@@ -6,20 +6,20 @@ import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import dev.openwork.host.api.host.QrCodeRenderer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.osgi.service.component.annotations.Component;
 
 /** QR codes of connect links: terminal art for the console, SVG and PNG for the web page. */
-final class QrCodes {
+@Component(service = QrCodeRenderer.class)
+public final class QrCodes implements QrCodeRenderer {
 
     private static final int QUIET_ZONE = 2;
-
-    private QrCodes() {
-    }
 
     static BitMatrix matrix(String text) {
         try {
@@ -34,7 +34,8 @@ final class QrCodes {
      * Two modules per character cell with half blocks, dark on light, so a phone can scan it from a
      * terminal with either colour scheme.
      */
-    static String terminalArt(String text) {
+    @Override
+    public String terminalArt(String text) {
         BitMatrix m = matrix(text);
         StringBuilder out = new StringBuilder();
         for (int y = 0; y < m.getHeight(); y += 2) {
@@ -49,7 +50,8 @@ final class QrCodes {
         return out.toString();
     }
 
-    static String svg(String text) {
+    @Override
+    public String svg(String text) {
         BitMatrix m = matrix(text);
         StringBuilder path = new StringBuilder();
         for (int y = 0; y < m.getHeight(); y++) {
@@ -64,7 +66,8 @@ final class QrCodes {
                 + "<path fill=\"#000\" d=\"" + path + "\"/></svg>";
     }
 
-    static byte[] png(String text, int scale) {
+    @Override
+    public byte[] png(String text, int scale) {
         int s = Math.max(1, Math.min(scale, 32));
         BitMatrix m = matrix(text);
         BufferedImage image = new BufferedImage(m.getWidth() * s, m.getHeight() * s, BufferedImage.TYPE_BYTE_BINARY);
