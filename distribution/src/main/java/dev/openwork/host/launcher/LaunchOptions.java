@@ -15,7 +15,7 @@ import java.util.Properties;
  * environment variables and command-line options. Parsed once, immutable.
  */
 record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPort, List<String> bootFeatures,
-        Console console, Properties settings, boolean cdsTraining, String lanAddresses, String lanPort) {
+        Console console, Properties settings, boolean cdsTraining, String lanAddresses, String lanPort, String discovery) {
 
     /** Whether to offer the interactive Gogo console. */
     enum Console { AUTO, INTERACTIVE, HEADLESS }
@@ -29,6 +29,8 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
               --lan-address A   serve the TLS listener on these comma-separated addresses only
                                 (env OPENWORK_HOST_LAN_ADDRESSES; default: every LAN interface)
               --lan-port N      port of the TLS listener (env OPENWORK_HOST_LAN_PORT; default 4748, 0 = any free)
+              --discovery M     how clients find the host until etc/dev.openwork.host.discovery.cfg names a mode:
+                                mdns (default) or manual (env OPENWORK_HOST_DISCOVERY)
               --cds-training    build step: start on a free port, wait until healthy, stop (for a class-data archive)
               --help            this text
             """;
@@ -59,6 +61,7 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
         boolean cdsTraining = false;
         String lanAddresses = firstNonBlank(env.get("OPENWORK_HOST_LAN_ADDRESSES"), settings.getProperty("lan.addresses"));
         String lanPort = firstNonBlank(env.get("OPENWORK_HOST_LAN_PORT"), settings.getProperty("lan.port"));
+        String discovery = firstNonBlank(env.get("OPENWORK_HOST_DISCOVERY"), settings.getProperty("discovery.mode"));
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
@@ -69,6 +72,7 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
                 case "--interactive" -> console = Console.INTERACTIVE;
                 case "--lan-address" -> lanAddresses = value(arg, rest);
                 case "--lan-port" -> lanPort = value(arg, rest);
+                case "--discovery" -> discovery = value(arg, rest);
                 case "--cds-training" -> {
                     cdsTraining = true;
                     console = Console.HEADLESS;
@@ -76,6 +80,7 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
                     // a build step must not open a listener on the machine's network
                     lanAddresses = "127.0.0.1";
                     lanPort = "0";
+                    discovery = "manual";
                 }
                 case "--help", "-h" -> throw new UsageException("");
                 default -> throw new UsageException("Unknown option '" + arg + "'.");
@@ -95,7 +100,18 @@ record LaunchOptions(Path home, Path dataDirectory, String httpHost, int httpPor
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         return new LaunchOptions(home.toAbsolutePath().normalize(), dataDirectory.toAbsolutePath().normalize(),
                 settings.getProperty("http.host", "127.0.0.1").trim(), httpPort, boot, console, settings, cdsTraining,
-                lanAddresses == null ? null : lanAddresses.trim(), checkedLanPort(lanPort));
+                lanAddresses == null ? null : lanAddresses.trim(), checkedLanPort(lanPort), checkedDiscovery(discovery));
+    }
+
+    private static String checkedDiscovery(String discovery) throws UsageException {
+        if (discovery == null) {
+            return null;
+        }
+        String mode = discovery.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("mdns") && !mode.equals("manual")) {
+            throw new UsageException("The discovery mode '" + discovery + "' is not mdns or manual.");
+        }
+        return mode;
     }
 
     private static String checkedLanPort(String lanPort) throws UsageException {

@@ -142,6 +142,9 @@ public final class Launcher {
         if (options.lanPort() != null) {
             props.put("openwork.lan.port", options.lanPort());
         }
+        if (options.discovery() != null) {
+            props.put("openwork.discovery.mode", options.discovery()); // etc/dev.openwork.host.discovery.cfg wins
+        }
         // FileInstall: etc/ holds configuration, and a factory configuration there adds deploy/.
         props.put("felix.fileinstall.dir", home.resolve("etc").toString());
         props.put("felix.fileinstall.filter", ".*\\.(cfg|config)");

@@ -169,6 +169,18 @@ public final class LocalAdminClient {
                 "the revocation");
     }
 
+    /** {@code GET /v1/discovery}. */
+    public DiscoveryStatus discovery() {
+        return call(get("/v1/discovery"), Json.MAPPER.constructType(DiscoveryStatus.class), "the discovery status");
+    }
+
+    /** {@code PUT /v1/discovery}: switches to {@code mdns} or {@code manual} while the host runs. */
+    public DiscoveryStatus useDiscovery(String mode) {
+        HttpRequest request = calls.request("/v1/discovery", CALL_TIMEOUT).header("Content-Type", "application/json")
+                .PUT(HttpCalls.json(Map.of("mode", mode))).build();
+        return call(request, Json.MAPPER.constructType(DiscoveryStatus.class), "the discovery switch");
+    }
+
     private HttpRequest get(String path) {
         return calls.request(path, CALL_TIMEOUT).GET().build();
     }

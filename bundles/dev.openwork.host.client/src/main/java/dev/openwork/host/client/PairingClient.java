@@ -104,13 +104,26 @@ public final class PairingClient {
      *                            the user gave only an address (then the user compares the fingerprint)
      */
     public PairingClient(HostAddress address, String expectedFingerprint) {
-        this(address, expectedFingerprint, Clock.systemUTC());
+        this(address, expectedFingerprint, SpkiTrustManager.forPairing(expectedFingerprint), Clock.systemUTC());
+    }
+
+    /**
+     * Pairing with a host found by {@link HostBrowser}: the TLS handshake must present a key whose
+     * fingerprint starts with the prefix the host advertised, or nothing is sent.
+     */
+    public static PairingClient forDiscoveredHost(DiscoveredHost host, HostAddress address) {
+        return new PairingClient(address, host.fingerprintPrefix(),
+                SpkiTrustManager.forAdvertisedHost(host.fingerprintPrefix()), Clock.systemUTC());
     }
 
     PairingClient(HostAddress address, String expectedFingerprint, Clock clock) {
+        this(address, expectedFingerprint, SpkiTrustManager.forPairing(expectedFingerprint), clock);
+    }
+
+    private PairingClient(HostAddress address, String expectedFingerprint, SpkiTrustManager trust, Clock clock) {
         this.address = Objects.requireNonNull(address, "address");
         this.expectedFingerprint = expectedFingerprint;
-        this.trust = SpkiTrustManager.forPairing(expectedFingerprint);
+        this.trust = trust;
         this.calls = new HttpCalls(Tls.httpClient(trust, Duration.ofSeconds(10)), address.uri("https", ""), null, trust,
                 HostAddress.DEFAULT_LAN_PORT);
         this.clock = clock;

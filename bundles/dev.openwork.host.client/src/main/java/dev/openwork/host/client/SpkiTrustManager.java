@@ -57,6 +57,18 @@ public final class SpkiTrustManager extends X509ExtendedTrustManager {
         return new SpkiTrustManager(true, expectedSpkiSha256);
     }
 
+    /**
+     * For pairing with a host found by discovery: accepts only a key whose fingerprint starts with
+     * the prefix the host advertised (16 to 64 hex digits), so a spoofed advertisement that points
+     * at another key is refused before anything is sent.
+     */
+    public static SpkiTrustManager forAdvertisedHost(String advertisedPrefix) {
+        if (advertisedPrefix == null || advertisedPrefix.length() < 16 || !Hex.isHex(advertisedPrefix, advertisedPrefix.length())) {
+            throw new IllegalArgumentException("an advertised fingerprint is 16 to 64 hex digits");
+        }
+        return new SpkiTrustManager(true, advertisedPrefix);
+    }
+
     /** The fingerprint of the key presented in the first accepted handshake, if any. */
     public synchronized Optional<String> seenSpkiSha256() {
         return Optional.ofNullable(seen);
@@ -74,7 +86,12 @@ public final class SpkiTrustManager extends X509ExtendedTrustManager {
         }
         String actual = Fingerprints.spkiSha256(chain[0]);
         synchronized (this) {
-            if (expected != null && !Hex.sameHex(expected, actual, 64)) {
+            if (expected != null && expected.length() < 64 && !actual.startsWith(expected)) {
+                throw remember(new HostKeyMismatchException("the host's key does not match the fingerprint it advertised "
+                        + "on the network (fp=" + expected + "): someone may be spoofing the host; got " + actual,
+                        expected, actual));
+            }
+            if (expected != null && expected.length() == 64 && !Hex.sameHex(expected, actual, 64)) {
                 if (pairing) {
                     throw remember(new HostKeyMismatchException("the host's key does not match the fingerprint in the "
                             + "connect link: someone may be intercepting: expected " + expected + ", got " + actual,

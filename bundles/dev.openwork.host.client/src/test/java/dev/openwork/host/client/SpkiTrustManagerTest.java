@@ -1,6 +1,7 @@
 package dev.openwork.host.client;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -99,6 +100,22 @@ public class SpkiTrustManagerTest {
             assertTrue(e.getMessage().contains("connect link"));
         }
         fromLink.checkServerTrusted(new X509Certificate[] {host.certificate()}, "EC");
+    }
+
+    @Test
+    public void aDiscoveredHostMustPresentTheKeyItAdvertised() throws Exception {
+        String prefix = host.spkiSha256().substring(0, 16);
+        SpkiTrustManager advertised = SpkiTrustManager.forAdvertisedHost(prefix);
+        try {
+            advertised.checkServerTrusted(new X509Certificate[] {other.certificate()}, "EC");
+            fail("a key other than the advertised one must be refused");
+        } catch (HostKeyMismatchException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("advertised") && e.getMessage().contains(prefix));
+        }
+        advertised.checkServerTrusted(new X509Certificate[] {host.certificate()}, "EC");
+        assertEquals(host.spkiSha256(), advertised.seenSpkiSha256().orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> SpkiTrustManager.forAdvertisedHost("abc"));
+        assertThrows(IllegalArgumentException.class, () -> SpkiTrustManager.forAdvertisedHost("zz".repeat(8)));
     }
 
     @Test

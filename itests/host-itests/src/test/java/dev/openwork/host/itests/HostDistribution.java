@@ -74,6 +74,8 @@ final class HostDistribution {
             options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
             options.add(frameworkProperty(LAN_PORT).value(Integer.toString(freePort())));
             options.add(frameworkProperty("openwork.lan.addresses").value("127.0.0.1"));
+            // mDNS would find no multicast-capable interface on loopback; tests that need it choose it
+            options.add(frameworkProperty("openwork.discovery.mode").value("manual"));
             options.add(frameworkProperty("openwork.host.data").value(data.toString()));
             options.add(frameworkProperty("openwork.host.deploy").value(deploy.toString()));
             options.add(frameworkProperty(ETC_DIR).value(etc.toString()));

@@ -32,7 +32,7 @@ final class HostProcess implements AutoCloseable {
         Path dist = HostDistribution.distributionDir();
         ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/openwork-host").toString(), "--headless",
                 "--data", data.toString(), "--port", Integer.toString(httpPort),
-                "--lan-address", "127.0.0.1", "--lan-port", Integer.toString(lanPort))
+                "--lan-address", "127.0.0.1", "--lan-port", Integer.toString(lanPort), "--discovery", "manual")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("stdout.txt").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -63,7 +63,7 @@ public class HostRuntimeIT {
 
     @Configuration
     public Option[] configuration() {
-        return new Option[] {HostDistribution.host("core", "rest", "console")};
+        return new Option[] {HostDistribution.host("core", "rest", "console", "discovery")};
     }
 
     private Http http() {

@@ -84,7 +84,7 @@ public class SecureChannelIT {
 
     @Configuration
     public Option[] configuration() {
-        return new Option[] {HostDistribution.host("core", "rest", "console")};
+        return new Option[] {HostDistribution.host("core", "rest", "console", "discovery")};
     }
 
     private int httpPort() {

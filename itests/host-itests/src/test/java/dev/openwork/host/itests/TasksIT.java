@@ -56,7 +56,7 @@ public class TasksIT {
 
     @Configuration
     public Option[] configuration() {
-        return new Option[] {HostDistribution.host("core", "rest", "console")};
+        return new Option[] {HostDistribution.host("core", "rest", "console", "discovery")};
     }
 
     private String base() {

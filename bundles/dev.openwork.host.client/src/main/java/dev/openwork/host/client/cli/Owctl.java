@@ -1,5 +1,9 @@
 package dev.openwork.host.client.cli;
 
+import java.util.stream.Collectors;
+import dev.openwork.host.client.HostBrowser;
+import dev.openwork.host.client.DiscoveryStatus;
+import dev.openwork.host.client.DiscoveredHost;
 import dev.openwork.host.api.devices.Device;
 import dev.openwork.host.api.devices.Scopes;
 import dev.openwork.host.api.health.HealthCheckResult;
@@ -59,8 +63,12 @@ public final class Owctl {
             Usage: owctl <command> [options]
 
             On a device:
-              pair <host[:port]> | <openwork-host://link>  [--name NAME] [--code CODE] [--scopes a,b]
-                                   pair with a host while its pairing window is open
+              discover [--timeout S] [--watch]
+                                   list the hosts on this network (mDNS): name, addresses, pairing flag,
+                                   fingerprint prefix; --watch prints hosts as they come and go
+              pair [<host[:port]> | <openwork-host://link>]  [--name NAME] [--code CODE] [--scopes a,b]
+                                   pair with a host while its pairing window is open; without an address
+                                   it discovers the hosts with an open window and offers them
               hosts                list the hosts this user paired with
               status [HOST]        check a paired host's health (all hosts when none is named)
               events [HOST]        print the host's events as they come (Ctrl-C to stop)
@@ -88,6 +96,8 @@ public final class Owctl {
               admin deny ID
               admin devices        list paired devices
               admin revoke DEVICE-ID
+              admin discovery [mdns|manual]
+                                   show how clients find the host (and its connect links), or switch
               admin options: --data DIR (the host's data folder; default $OPENWORK_HOST_DATA, else
                              <host home>/data), --port N (default $OPENWORK_HOST_PORT, else 4747)
 
@@ -159,6 +169,8 @@ public final class Owctl {
                     return OK;
                 case "pair":
                     return pair(rest);
+                case "discover":
+                    return discover(rest);
                 case "hosts":
                     return hosts(rest);
                 case "status":
@@ -204,19 +216,23 @@ public final class Owctl {
     // ---- pair -----------------------------------------------------------------------------------
 
     private int pair(List<String> words) throws UsageException {
-        Args args = Args.parse(words, Set.of("--name", "--code", "--scopes"), Set.of("--help"));
-        args.expectPositionals(1, 1, "pair needs one host[:port] or openwork-host:// link");
-        String target = args.positionals.get(0);
+        Args args = Args.parse(words, Set.of("--name", "--code", "--scopes", "--timeout"), Set.of("--help"));
+        args.expectPositionals(0, 1, "pair takes one host[:port] or openwork-host:// link, or nothing to discover hosts");
         HostAddress address;
         String fingerprint = null;
         String code = null;
-        if (ConnectLink.isLink(target)) {
+        DiscoveredHost discovered = null;
+        if (args.positionals.isEmpty()) {
+            discovered = chooseDiscoveredHost(args.intOption("--timeout", 1, 60, 5));
+            address = discovered.primaryAddress();
+        } else if (ConnectLink.isLink(args.positionals.get(0))) {
+            String target = args.positionals.get(0);
             ConnectLink link = ConnectLink.parse(target);
             address = link.address();
             fingerprint = link.fingerprint();
             code = link.code();
         } else {
-            address = HostAddress.parse(target, HostAddress.DEFAULT_LAN_PORT);
+            address = HostAddress.parse(args.positionals.get(0), HostAddress.DEFAULT_LAN_PORT);
         }
         boolean codeGiven = args.option("--code") != null;
         if (codeGiven) {
@@ -238,10 +254,14 @@ public final class Owctl {
         CredentialStore store = CredentialStore.locate(env);
 
         out.println("Connecting to " + address + "...");
-        PairingClient client = new PairingClient(address, fingerprint);
+        PairingClient client = discovered != null ? PairingClient.forDiscoveredHost(discovered, address)
+                : new PairingClient(address, fingerprint);
         String spki = client.probeHostKey();
         out.println("Host key fingerprint: " + Fingerprints.grouped(spki));
-        if (fingerprint != null) {
+        if (discovered != null) {
+            out.println("  It matches the fingerprint the host advertised (" + discovered.fingerprintPrefix() + "...).");
+            out.println("  Check that it matches the fingerprint the host shows.");
+        } else if (fingerprint != null) {
             out.println("  It matches the fingerprint in the link.");
         } else {
             out.println("  Check that it matches the fingerprint the host shows (the fp= part of its connect link).");
@@ -272,6 +292,105 @@ public final class Owctl {
                 }
                 throw e;
             }
+        }
+    }
+
+    /** Browses the LAN and picks the host to pair with: the only one with an open window, or the user's choice. */
+    private DiscoveredHost chooseDiscoveredHost(int timeoutSeconds) {
+        out.println("Looking for hosts on the network (up to " + timeoutSeconds + " s)...");
+        List<DiscoveredHost> hosts;
+        try (HostBrowser browser = HostBrowser.start()) {
+            hosts = browser.await(Duration.ofSeconds(timeoutSeconds), found -> found.stream().anyMatch(DiscoveredHost::pairingOpen));
+            List<DiscoveredHost> open = hosts.stream().filter(DiscoveredHost::pairingOpen).toList();
+            if (open.size() > 1 || (open.size() == 1 && hosts.size() > 1)) {
+                // others may still answer: give them a moment so the user sees the whole choice
+                hosts = browser.await(Duration.ofMillis(1500), found -> false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostClientException(Kind.INVALID_INPUT, "Discovery was interrupted.", "Run owctl pair again.");
+        }
+        List<DiscoveredHost> open = hosts.stream().filter(DiscoveredHost::pairingOpen).toList();
+        if (open.isEmpty()) {
+            String seen = hosts.isEmpty() ? "No host answered."
+                    : "Found " + hosts.stream().map(h -> Text.safe(h.instanceName(), 64)).collect(Collectors.joining(", "))
+                            + ", but none has a pairing window open.";
+            throw new HostClientException(Kind.UNREACHABLE, seen,
+                    "Open a pairing window on the host (pairing:open in its console, or the web page) and run owctl pair "
+                            + "again; where multicast is blocked, pair with the connect link the host shows.");
+        }
+        if (open.size() == 1) {
+            DiscoveredHost host = open.get(0);
+            out.println("Found " + Text.safe(host.instanceName(), 64) + " at " + host.primaryAddress()
+                    + " with its pairing window open.");
+            return host;
+        }
+        for (int i = 0; i < open.size(); i++) {
+            out.println("  " + (i + 1) + ") " + describe(open.get(i)));
+        }
+        if (!prompt.interactive()) {
+            throw new HostClientException(Kind.INVALID_INPUT, open.size() + " hosts have a pairing window open.",
+                    "Run owctl pair <address> with the address of the one you mean.");
+        }
+        for (int tries = 0; tries < 3; tries++) {
+            String line = prompt.readLine("Pair with which host (1-" + open.size() + ")? ");
+            if (line == null) {
+                break;
+            }
+            try {
+                int choice = Integer.parseInt(line.strip());
+                if (choice >= 1 && choice <= open.size()) {
+                    return open.get(choice - 1);
+                }
+            } catch (NumberFormatException e) {
+                // asked again below
+            }
+            err.println("Type a number from 1 to " + open.size() + ".");
+        }
+        throw new HostClientException(Kind.INVALID_INPUT, "No host was chosen.", "Run owctl pair <address> instead.");
+    }
+
+    private static String describe(DiscoveredHost host) {
+        return Text.safe(host.instanceName(), 64) + "  " + host.addresses().stream().map(HostAddress::toString)
+                .collect(Collectors.joining(", ")) + "  pairing " + (host.pairingOpen() ? "OPEN" : "closed") + "  fp "
+                + host.fingerprintPrefix() + "...  id " + host.hostId();
+    }
+
+    private int discover(List<String> words) throws UsageException {
+        Args args = Args.parse(words, Set.of("--timeout"), Set.of("--help", "--watch"));
+        args.expectPositionals(0, 0, "discover takes only options");
+        int timeout = args.intOption("--timeout", 1, 3600, args.flag("--watch") ? 3600 : 3);
+        try (HostBrowser browser = HostBrowser.start()) {
+            if (args.flag("--watch")) {
+                out.println("Watching for hosts for " + timeout + " s (Ctrl-C to stop)...");
+                browser.addListener(new HostBrowser.Listener() {
+                    @Override
+                    public void found(DiscoveredHost host) {
+                        out.println("+ " + describe(host));
+                    }
+
+                    @Override
+                    public void lost(DiscoveredHost host) {
+                        out.println("- " + Text.safe(host.instanceName(), 64) + "  id " + host.hostId() + "  (gone)");
+                    }
+                });
+                browser.await(Duration.ofSeconds(timeout), found -> false);
+                return OK;
+            }
+            List<DiscoveredHost> hosts = browser.await(Duration.ofSeconds(timeout), found -> false);
+            if (hosts.isEmpty()) {
+                out.println("No OpenWork host answered within " + timeout + " s.");
+                out.println("  If the host runs, multicast may be blocked on this network: pair with the connect link the "
+                        + "host shows (owctl pair 'openwork-host://...'), or switch the host to manual discovery.");
+                return FAILURE;
+            }
+            for (DiscoveredHost host : hosts) {
+                out.println(describe(host));
+            }
+            return OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FAILURE;
         }
     }
 
@@ -487,7 +606,7 @@ public final class Owctl {
 
     private int admin(List<String> words) throws UsageException {
         if (words.isEmpty()) {
-            throw new UsageException("admin needs a subcommand: pairing-open, pending, approve, deny, devices, revoke");
+            throw new UsageException("admin needs a subcommand: pairing-open, pending, approve, deny, devices, revoke, discovery");
         }
         String sub = words.get(0);
         Args args = Args.parse(words.subList(1, words.size()),
@@ -572,9 +691,23 @@ public final class Owctl {
                 out.println("Revoked " + Text.safe(id, 128) + ": its credential stops working at once.");
                 return OK;
             }
+            case "discovery": {
+                args.expectPositionals(0, 1, "admin discovery takes nothing, mdns or manual");
+                LocalAdminClient client = adminClient(args);
+                DiscoveryStatus status = args.positionals.isEmpty() ? client.discovery()
+                        : client.useDiscovery(args.positionals.get(0));
+                out.println("Discovery mode: " + Text.safe(status.mode(), 16) + (!status.running() ? " (not running)"
+                        : status.working() ? " (working)" : " (NOT working)"));
+                out.println("  " + Text.safe(status.cause(), 600));
+                if (status.action() != null) {
+                    out.println("  Action: " + Text.safe(status.action(), 600));
+                }
+                status.connectLinks().forEach(link -> out.println("  Connect link: " + Text.safe(link, 300)));
+                return status.running() && status.working() ? OK : FAILURE;
+            }
             default:
                 throw new UsageException("unknown admin subcommand '" + Text.safe(sub, 40)
-                        + "' (pairing-open, pending, approve, deny, devices, revoke)");
+                        + "' (pairing-open, pending, approve, deny, devices, revoke, discovery)");
         }
     }
 

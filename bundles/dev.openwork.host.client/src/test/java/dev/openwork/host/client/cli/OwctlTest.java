@@ -92,7 +92,9 @@ public class OwctlTest {
         assertEquals(2, run());
         assertTrue(err().contains("Usage: owctl"));
         assertEquals(2, run("frobnicate"));
-        assertEquals(2, run("pair"));
+        assertEquals(2, run("pair", "10.0.0.1", "10.0.0.2"));
+        assertEquals(2, run("pair", "--timeout", "0"));
+        assertEquals(2, run("discover", "extra"));
         assertEquals(2, run("pair", "10.0.0.1", "--code", "123"));
         assertEquals(2, run("pair", "not an address"));
         assertEquals(2, run("admin", "pairing-open", "--minutes", "9"));
