@@ -9,10 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.openwork.host.api.devices.DeviceRegistry;
 import dev.openwork.host.api.devices.Scopes;
+import dev.openwork.host.api.discovery.DiscoveryControl;
+import dev.openwork.host.api.discovery.DiscoveryMode;
 import dev.openwork.host.api.identity.HostIdentity;
 import dev.openwork.host.api.identity.LanEndpoint;
 import dev.openwork.host.api.pairing.PairingService;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,6 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.inject.Inject;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -66,6 +73,9 @@ public class SecureChannelIT {
         {"GET", "/v1/pairing/caps", null},
         {"POST", "/v1/pairing/caps/reset", null},
         {"GET", "/v1/events", null},
+        {"GET", "/v1/discovery", null},
+        {"PUT", "/v1/discovery", "{\"mode\":\"manual\"}"},
+        {"GET", "/v1/discovery/qr.svg", null},
     };
 
     @org.junit.Rule
@@ -81,6 +91,10 @@ public class SecureChannelIT {
     private PairingService pairing;
     @Inject
     private dev.openwork.host.api.auth.AdminAccess adminAccess;
+    @Inject
+    private DiscoveryControl discovery;
+    @Inject
+    private CommandProcessor commands;
 
     @Configuration
     public Option[] configuration() {
@@ -200,7 +214,9 @@ public class SecureChannelIT {
             }
             // the admin credential counts on the loopback listener only
             expect(failures, 401, true, route, "Bearer " + admin);
-            if (!route[1].startsWith("/v1/health") && !route[1].equals("/v1/events")) {
+            boolean statusReadSuffices = route[1].startsWith("/v1/health") || route[1].equals("/v1/events")
+                    || (route[0].equals("GET") && route[1].startsWith("/v1/discovery"));
+            if (!statusReadSuffices) {
                 expect(failures, 403, true, route, "Bearer " + narrow.credential());
             }
         }
@@ -247,6 +263,89 @@ public class SecureChannelIT {
         long millis = Duration.ofNanos(System.nanoTime() - revokedAt).toMillis();
         assertTrue("the stream closed " + millis + " ms after revocation", millis <= 1000);
         assertEquals(401, call(true, "GET", "/v1/health", null, "Bearer " + phone.credential()).statusCode());
+    }
+
+    @Test
+    public void discoverySwapsAtRuntimeWithoutDroppingAConnectedClient() throws Exception {
+        awaitApi();
+        String admin = "Bearer " + Http.adminCredential(Path.of(context.getProperty("openwork.host.data")));
+        DeviceRegistry.Registration phone = devices.register("swapping phone", "android",
+                Set.of(Scopes.STATUS_READ, Scopes.TASKS_RUN, Scopes.TASKS_READ));
+        HttpResponse<InputStream> stream = tlsClient(new AtomicReference<>()).send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + tlsEndpoint().port() + "/v1/events"))
+                .header("Authorization", "Bearer " + phone.credential()).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        InputStream events = stream.body();
+        readUntil(events, "event: ?hello");
+
+        // the test framework starts with manual discovery: the listener's own address as a connect link
+        JsonNode manual = JSON.readTree(call(true, "GET", "/v1/discovery", null, "Bearer " + phone.credential()).body());
+        assertEquals(manual.toString(), "manual", manual.path("mode").asText());
+        assertTrue(manual.toString(), manual.path("working").asBoolean());
+        assertEquals("openwork-host://127.0.0.1:" + tlsEndpoint().port() + "?fp=" + identity.spkiSha256(),
+                manual.path("connectLinks").get(0).asText());
+        HttpResponse<String> qr = call(true, "GET", "/v1/discovery/qr.svg", null, "Bearer " + phone.credential());
+        assertTrue(qr.body(), qr.statusCode() == 200 && qr.body().startsWith("<svg"));
+        assertEquals("a device may not switch discovery", 403,
+                call(true, "PUT", "/v1/discovery", "{\"mode\":\"mdns\"}", "Bearer " + phone.credential()).statusCode());
+
+        // console: to mDNS, which finds no multicast-capable interface on loopback and says what to do
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = commands.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            String used = String.valueOf(session.execute("discovery:use mdns"));
+            assertTrue(used, used.contains("Discovery mode is now mdns"));
+            assertEquals(DiscoveryMode.MDNS, discovery.configuredMode());
+            JsonNode check = Conditions.await("the discovery check to report mDNS", Duration.ofSeconds(20), () -> {
+                try {
+                    JsonNode health = JSON.readTree(call(false, "GET", "/v1/health", null, admin).body());
+                    for (JsonNode c : health.path("checks")) {
+                        if (c.path("name").asText().equals("discovery") && c.path("details").path("mode").asText().equals("mdns")
+                                && c.path("cause").asText().contains("multicast")) {
+                            return c;
+                        }
+                    }
+                    return null;
+                } catch (Exception e) {
+                    return null;
+                }
+            });
+            assertEquals(check.toString(), "WARNING", check.path("status").asText());
+            assertTrue(check.toString(), check.path("action").asText().contains("discovery:use manual"));
+            String status = String.valueOf(session.execute("discovery:status"));
+            assertTrue(status, status.contains("mdns (NOT working)"));
+            assertTrue(String.valueOf(session.execute("discovery:use sideways")).contains("Unknown discovery mode"));
+        } finally {
+            session.close();
+        }
+
+        // API: back to manual; a bad mode is a typed 400
+        HttpResponse<String> bad = call(false, "PUT", "/v1/discovery", "{\"mode\":\"carrier-pigeon\"}", admin);
+        assertEquals(bad.body(), 400, bad.statusCode());
+        assertTrue(bad.body(), bad.body().contains("invalid_request"));
+        HttpResponse<String> back = call(false, "PUT", "/v1/discovery", "{\"mode\":\"manual\"}", admin);
+        assertEquals(back.body(), 200, back.statusCode());
+        assertTrue(back.body(), JSON.readTree(back.body()).path("working").asBoolean());
+
+        // the client never noticed: its stream still delivers, here the events of a task it runs now
+        String workspace = java.nio.file.Files.createTempDirectory("openwork-swap-").toRealPath().toString();
+        String task = "{\"runtime\":\"shell\",\"workspace\":\"" + workspace
+                + "\",\"steps\":[{\"tool\":\"bash\",\"command\":\"echo still-connected\"}]}";
+        HttpResponse<String> submitted = call(true, "POST", "/v1/tasks", task, "Bearer " + phone.credential());
+        assertEquals(submitted.body(), 201, submitted.statusCode());
+        readUntil(events, "still-connected");
+        events.close();
+    }
+
+    private static void readUntil(InputStream events, String pattern) throws IOException {
+        StringBuilder received = new StringBuilder();
+        java.util.regex.Pattern wanted = java.util.regex.Pattern.compile(pattern);
+        while (!wanted.matcher(received).find()) {
+            int b = events.read();
+            assertTrue("the stream ended before " + pattern + ": " + received, b >= 0);
+            received.append((char) b);
+        }
     }
 
     @Test

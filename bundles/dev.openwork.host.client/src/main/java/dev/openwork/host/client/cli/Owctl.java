@@ -366,12 +366,12 @@ public final class Owctl {
                 browser.addListener(new HostBrowser.Listener() {
                     @Override
                     public void found(DiscoveredHost host) {
-                        out.println("+ " + describe(host));
+                        out.println(clock() + " + " + describe(host));
                     }
 
                     @Override
                     public void lost(DiscoveredHost host) {
-                        out.println("- " + Text.safe(host.instanceName(), 64) + "  id " + host.hostId() + "  (gone)");
+                        out.println(clock() + " - " + Text.safe(host.instanceName(), 64) + "  id " + host.hostId() + "  (gone)");
                     }
                 });
                 browser.await(Duration.ofSeconds(timeout), found -> false);
@@ -392,6 +392,10 @@ public final class Owctl {
             Thread.currentThread().interrupt();
             return FAILURE;
         }
+    }
+
+    private static String clock() {
+        return java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     }
 
     private String askCode(String question) {

@@ -26,6 +26,8 @@ final class MdnsAdvertiser {
     private record Responder(JmDNS jmdns, ServiceInfo service, String instanceName) {
     }
 
+    private static final long STOP_TIMEOUT_MILLIS = 8000;
+
     private final Map<Target, Responder> responders = new LinkedHashMap<>();
     private final Map<Target, String> failures = new HashMap<>();
 
@@ -74,10 +76,26 @@ final class MdnsAdvertiser {
         }
     }
 
-    /** Sends goodbye records everywhere and closes every responder. */
+    /**
+     * Sends goodbye records everywhere and closes every responder, all at once: JmDNS takes seconds
+     * to close one, and a host with several addresses must not keep the last one answering that long.
+     */
     void stopAll() {
+        List<Thread> stopping = new ArrayList<>();
         for (Target target : new ArrayList<>(responders.keySet())) {
-            stop(target, responders.remove(target));
+            Responder responder = responders.remove(target);
+            Thread thread = new Thread(() -> stop(target, responder), "openwork-mdns-goodbye");
+            thread.setDaemon(true);
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join(STOP_TIMEOUT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
         failures.clear();
     }
