@@ -6,8 +6,6 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,7 +57,7 @@ public class DiscoveryNamespaceIT {
         hostId = parts[2];
         long resolved = Long.parseLong(parts[1]);
         host.awaitDiscoveryWorking();
-        long advertised = advertisingStartedAt(host.log());
+        long advertised = DiscoveryBenchmark.responderStart(host.log());
         System.out.printf("discovery: host launch -> resolved with TXT %d ms; mDNS responder start -> resolved %d ms%n",
                 resolved - launched, resolved - advertised);
     }
@@ -72,13 +70,6 @@ public class DiscoveryNamespaceIT {
         if (net != null) {
             net.close();
         }
-    }
-
-    private static long advertisingStartedAt(String log) {
-        Matcher m = Pattern.compile("(\\S+) \\[openwork-mdns\\] INFO \\S+ - Advertising").matcher(log);
-        assertTrue("the host logs when it starts advertising: " + log, m.find());
-        return OffsetDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ")).toInstant()
-                .toEpochMilli();
     }
 
     private static String openWindowCode() throws Exception {

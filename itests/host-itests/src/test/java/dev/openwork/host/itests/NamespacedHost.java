@@ -1,6 +1,7 @@
 package dev.openwork.host.itests;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -125,12 +126,30 @@ final class NamespacedHost implements AutoCloseable {
     /** A Java main of this test module, run in {@code namespace}; its output lines are collected. */
     Lines startJava(String namespace, Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", testClassPath(),
                 main.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(NetworkNamespaces.in(namespace, command)).redirectErrorStream(true).start();
         helpers.add(process);
         return new Lines(process);
+    }
+
+    /** This module's test class path, also when running inside Maven (exec:java) rather than failsafe. */
+    private static String testClassPath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    // not a file: not needed by a child JVM
+                }
+            }
+            if (!entries.isEmpty()) {
+                return String.join(File.pathSeparator, entries);
+            }
+        }
+        return System.getProperty("java.class.path");
     }
 
     /** The output of a helper process, line by line, as it comes. */

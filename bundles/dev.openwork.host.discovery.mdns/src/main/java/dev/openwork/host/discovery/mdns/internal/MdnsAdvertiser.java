@@ -52,6 +52,7 @@ final class MdnsAdvertiser {
 
     private void start(Target target, String instanceName, String hostName, Map<String, String> txt) {
         JmDNS jmdns = null;
+        LOG.info("Starting an mDNS responder on {}", target.describe());
         try {
             // named, because without a name JmDNS looks the machine's name up and stalls without DNS
             jmdns = JmDNS.create(target.address(), hostName);
