@@ -98,6 +98,29 @@ public class PairingCoordinatorTest {
     }
 
     @Test
+    public void everyWayAWindowOpensOrClosesIsTold() throws Exception {
+        List<String> changes = new java.util.ArrayList<>();
+        coordinator.onWindowChange((open, closesAt) -> changes.add(open ? "open " + closesAt : "closed"));
+        openWindow();
+        assertEquals(List.of("open 2026-11-25T10:05:00Z"), changes);
+        coordinator.close();
+        coordinator.close();
+        assertEquals("closing a closed window is not news", List.of("open 2026-11-25T10:05:00Z", "closed"), changes);
+
+        openWindow();
+        clock.advance(Duration.ofMinutes(5));
+        assertTrue(coordinator.window().isEmpty());
+        assertEquals("closed", changes.get(changes.size() - 1));
+
+        String code = openWindow();
+        PakeTestClient client = new PakeTestClient(code, "phone");
+        PairingStartResponse start = coordinator.start(client.startRequest, "192.0.2.7");
+        coordinator.confirm(client.confirm(start, SPKI));
+        assertEquals("a pairing closes the window", "closed", changes.get(changes.size() - 1));
+        assertEquals(6, changes.size());
+    }
+
+    @Test
     public void aWrongCodeFailsCountsAndReplacesTheCode() throws Exception {
         String code = openWindow();
         PakeTestClient client = new PakeTestClient(otherCode(code), "phone");
