@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.jmdns.impl.DNSTaskStarter;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -88,6 +89,7 @@ public final class MdnsDiscovery implements EventHandler {
         this.context = context;
         this.identity = identity;
         this.frameworkDefault = context.getProperty(DiscoveryMode.FRAMEWORK_PROPERTY);
+        DNSTaskStarter.Factory.setClassDelegate(RfcTimingTaskStarter::new);
         apply(config);
     }
 
@@ -142,6 +144,7 @@ public final class MdnsDiscovery implements EventHandler {
             LOG.warn("mDNS responders did not stop cleanly: {}", e.toString());
         } finally {
             worker.shutdownNow();
+            DNSTaskStarter.Factory.setClassDelegate(null);
         }
     }
 
