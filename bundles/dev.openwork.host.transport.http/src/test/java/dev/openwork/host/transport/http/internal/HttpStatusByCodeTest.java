@@ -42,6 +42,7 @@ public class HttpStatusByCodeTest {
         assertEquals(405, HttpStatusByCode.statusOf(ErrorCode.METHOD_NOT_ALLOWED));
         assertEquals(406, HttpStatusByCode.statusOf(ErrorCode.NOT_ACCEPTABLE));
         assertEquals(409, HttpStatusByCode.statusOf(ErrorCode.CONFLICT));
+        assertEquals(410, HttpStatusByCode.statusOf(ErrorCode.EXPIRED));
         assertEquals(413, HttpStatusByCode.statusOf(ErrorCode.PAYLOAD_TOO_LARGE));
         assertEquals(415, HttpStatusByCode.statusOf(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
         assertEquals(429, HttpStatusByCode.statusOf(ErrorCode.RATE_LIMITED));
