@@ -229,9 +229,10 @@ public final class Owctl {
         List<String> scopes = args.option("--scopes") == null ? new ArrayList<>(new TreeSet<>(Scopes.DEFAULT_DEVICE))
                 : args.listOption("--scopes");
         for (String scope : scopes) {
-            if (!Scopes.ALL.contains(scope)) {
+            if (!Scopes.isValid(scope)) {
                 throw new UsageException("unknown scope '" + Text.safe(scope, 40) + "'; known scopes: "
-                        + String.join(", ", new TreeSet<>(Scopes.ALL)));
+                        + String.join(", ", new TreeSet<>(Scopes.ALL))
+                        + ", runtime:<name>, runtime:*, workspace:<absolute directory>, workspace:*");
             }
         }
         PairingClient.checkDevice(name, "cli", scopes);
