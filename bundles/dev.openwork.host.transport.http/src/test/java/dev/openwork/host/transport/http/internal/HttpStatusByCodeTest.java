@@ -74,7 +74,7 @@ public class HttpStatusByCodeTest {
 
     @Test
     public void unknownClientStatusesAreInvalidRequest() {
-        for (int status : new int[] {400, 402, 407, 408, 410, 411, 412, 414, 418, 422, 451, 499}) {
+        for (int status : new int[] {400, 402, 407, 408, 411, 412, 414, 418, 422, 451, 499}) {
             assertEquals("status " + status, ErrorCode.INVALID_REQUEST, HttpStatusByCode.codeOf(status));
         }
     }
