@@ -124,7 +124,8 @@ public class PermissionsIT {
 
     @Test
     public void aQuestionReachesTheDevicesStreamAndAnAnswerOnceRunsTheCall() throws Exception {
-        String phone = phone();
+        DeviceRegistry.Registration device = devices.register("phone", "ios", Scopes.DEFAULT_DEVICE);
+        String phone = device.credential();
         String ws = workspace();
         try (DeviceHttps.Stream events = https.stream(phone, "/v1/events")) {
             events.next("hello", WAIT);
@@ -156,8 +157,7 @@ public class PermissionsIT {
             assertEquals("once", replied.path("permission").path("decision").asText());
             assertEquals("succeeded", https.awaitEnd(phone, taskId).path("state").asText());
             assertEquals("asked\n", Files.readString(Path.of(ws, "out.txt")));
-            String deviceId = devices.list().stream().filter(d -> d.name().equals("phone")).reduce((a, b) -> b).orElseThrow().id();
-            assertEquals(List.of("ask by policy:command-rules", "allow by device:" + deviceId), audit(taskId));
+            assertEquals(List.of("ask by policy:command-rules", "allow by device:" + device.device().id()), audit(taskId));
             assertError(reply(phone, prompt, "once", null), 409, "conflict");
         }
     }
