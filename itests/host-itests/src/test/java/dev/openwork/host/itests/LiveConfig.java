@@ -39,7 +39,9 @@ final class LiveConfig {
             Files.writeString(part, content);
             Files.move(part, etc.resolve(pid + ".cfg"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             if (!applied.await(20, TimeUnit.SECONDS)) {
-                throw new AssertionError(component + " did not get " + key + "=" + expected + " within 20 s");
+                var now = context.getServiceReferences((String) null, "(component.name=" + component + ")");
+                throw new AssertionError(component + " did not get " + key + "=" + expected + " within 20 s; it has "
+                        + (now == null || now.length == 0 ? "no service" : key + "=" + now[0].getProperty(key)));
             }
         } finally {
             context.removeServiceListener(listener);

@@ -68,7 +68,7 @@ public class PermissionsIT {
     public void configure() throws Exception {
         https = new DeviceHttps(identity);
         timeout(30);
-        LiveConfig.write(context, RULES_PID, RULES, "rules", ASK_RULES, "rules = " + ASK_RULES + "\n");
+        LiveConfig.write(context, RULES_PID, RULES, "rules", ASK_RULES, "enabled = true\nrules = " + ASK_RULES + "\n");
     }
 
     private void timeout(int seconds) throws Exception {

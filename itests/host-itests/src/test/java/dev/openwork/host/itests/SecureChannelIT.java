@@ -66,6 +66,11 @@ public class SecureChannelIT {
         {"GET", "/v1/pairing/caps", null},
         {"POST", "/v1/pairing/caps/reset", null},
         {"GET", "/v1/events", null},
+        {"GET", "/v1/permissions", null},
+        {"POST", "/v1/permissions/perm_x/reply", "{\"taskId\":\"t\",\"callId\":\"c\",\"argsHash\":\"h\",\"nonce\":\"n\",\"reply\":\"once\"}"},
+        {"GET", "/v1/permissions/rules", null},
+        {"DELETE", "/v1/permissions/rules/rule_x", null},
+        {"GET", "/v1/audit", null},
     };
 
     @org.junit.Rule

@@ -43,6 +43,10 @@ public final class CommandRulesPolicy implements ToolPolicy {
     @ObjectClassDefinition(name = "OpenWork Host command rules",
             description = "Per-tool rules: allow, ask or deny, with patterns where the last match wins.")
     public @interface Config {
+        @AttributeDefinition(name = "Enabled", description = "Off: the rules are kept but decide nothing. (Keep this "
+                + "line in the .cfg file: FileInstall reads a file whose only value starts with '{' as typed, and fails.)")
+        boolean enabled() default true;
+
         @AttributeDefinition(name = "Rules", description = "A JSON object like OpenCode's permission setting, e.g. "
                 + "{\"bash\": {\"*\": \"ask\", \"git status*\": \"allow\", \"rm *\": \"deny\"}, \"edit\": \"ask\"}. "
                 + "Empty: no rules.")
@@ -120,7 +124,7 @@ public final class CommandRulesPolicy implements ToolPolicy {
 
     @Activate
     public CommandRulesPolicy(Config config) {
-        this(Rules.parse(config.rules()));
+        this(config.enabled() ? Rules.parse(config.rules()) : Rules.NONE);
     }
 
     CommandRulesPolicy(Rules rules) {
@@ -130,7 +134,7 @@ public final class CommandRulesPolicy implements ToolPolicy {
 
     @Modified
     void modified(Config config) {
-        Rules parsed = Rules.parse(config.rules());
+        Rules parsed = config.enabled() ? Rules.parse(config.rules()) : Rules.NONE;
         report(parsed);
         this.rules = parsed;
     }

@@ -137,7 +137,8 @@ final class ToolCalls {
         if (text == null) {
             return;
         }
-        String[] lines = text.split("\n", -1);
+        String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        String[] lines = body.split("\n", -1);
         int shown = Math.min(lines.length, MAX_PREVIEW_LINES);
         for (int i = 0; i < shown; i++) {
             out.append(prefix).append(lines[i]).append('\n');
