@@ -125,9 +125,11 @@ final class DeviceHttps {
     /** Server-sent events as they arrive. */
     static final class Stream implements AutoCloseable {
         private final LinkedBlockingQueue<SseReader.Event> events = new LinkedBlockingQueue<>();
+        private final InputStream body;
         private final SseReader reader;
 
         Stream(InputStream body) {
+            this.body = body;
             this.reader = new SseReader(body);
             Thread thread = new Thread(() -> {
                 try {
@@ -158,9 +160,13 @@ final class DeviceHttps {
             }
         }
 
+        /**
+         * Closes the response body itself: closing the reader would wait for the lock its thread holds
+         * while it is blocked reading, until the next heartbeat.
+         */
         @Override
         public void close() throws IOException {
-            reader.close();
+            body.close();
         }
     }
 }
