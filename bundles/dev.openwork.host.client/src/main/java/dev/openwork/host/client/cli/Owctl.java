@@ -80,6 +80,13 @@ public final class Owctl {
                                    when it succeeded, else 1)
               cancel TASK-ID       cancel a queued or running task
 
+            Permission questions of this device's tasks (at a terminal, run and logs -f ask inline):
+              permissions          list the open questions: what the call does, why it is asked, time left
+              approve ID [--always] [--message TEXT]
+                                   let the call run (--always: and calls like it in that workspace)
+              reject ID [--message TEXT]
+                                   refuse it; the task sees the refusal with the message
+
             On the host (talks to its local listener on 127.0.0.1):
               admin pairing-open [--minutes N] [--scopes a,b] [--name-hint X]
                                    open a pairing window (1-5 minutes) and print the code and link
@@ -175,6 +182,12 @@ public final class Owctl {
                     return taskCommands().logs(rest);
                 case "cancel":
                     return taskCommands().cancel(rest);
+                case "permissions":
+                    return new PermissionCommands(this, out).list(rest);
+                case "approve":
+                    return new PermissionCommands(this, out).approve(rest);
+                case "reject":
+                    return new PermissionCommands(this, out).reject(rest);
                 case "admin":
                     return admin(rest);
                 default:
@@ -453,7 +466,7 @@ public final class Owctl {
     }
 
     private TaskCommands taskCommands() {
-        return new TaskCommands(this, out, err, errIsTerminal, Path.of(System.getProperty("user.dir", ".")));
+        return new TaskCommands(this, prompt, out, err, errIsTerminal, Path.of(System.getProperty("user.dir", ".")));
     }
 
     Map<String, String> env() {
