@@ -227,7 +227,8 @@ final class PermissionGate implements ToolGate, PermissionService {
         PendingPrompts.Open open = pending.open(prompt);
         try {
             try {
-                audit.append(entry(call, AuditEntry.ASK, "policy:" + verdict.policy(), verdict.reason(), prompt.id()));
+                String askedBy = "default".equals(verdict.policy()) ? "default" : "policy:" + verdict.policy();
+                audit.append(entry(call, AuditEntry.ASK, askedBy, verdict.reason(), prompt.id()));
             } catch (IOException e) {
                 open.settle(outcome(prompt, PermissionOutcome.CANCELLED, false, null, "the audit log cannot be written", null));
                 LOG.error("The audit log cannot be written; task {} step {} is denied", request.taskId(), request.step(), e);
