@@ -14,7 +14,8 @@ import java.util.Objects;
 
 /**
  * Authenticated calls to a paired host over TLS 1.3 pinned to the host's key; the credential is
- * sent only in the {@code Authorization} header. Tasks are behind {@link #tasks()}. Thread-safe.
+ * sent only in the {@code Authorization} header. Tasks are behind {@link #tasks()}, permission questions
+ * behind {@link #permissions()}. Thread-safe.
  */
 public final class HostClient {
 
@@ -96,6 +97,11 @@ public final class HostClient {
     /** Tasks on this host: submit, list, cancel, read logs and follow them live. */
     public TaskClient tasks() {
         return new TaskClient(calls, credential);
+    }
+
+    /** Permission questions of this device's tasks: list, answer, and the "always" rules. */
+    public PermissionClient permissions() {
+        return new PermissionClient(calls);
     }
 
     private HostClientException failure(HttpCalls.Answer answer, String what, String scope) {

@@ -405,9 +405,10 @@ public final class PairingClient {
                     "Use e.g. cli or linux.");
         }
         for (String scope : scopes == null ? List.<String>of() : scopes) {
-            if (scope == null || scope.isBlank() || scope.length() > 64) {
-                throw new HostClientException(Kind.INVALID_INPUT, "A scope is empty or too long.",
-                        "List scopes separated by commas, e.g. status:read,tasks:run.");
+            if (scope == null || !dev.openwork.host.api.devices.Scopes.isValid(scope)) {
+                throw new HostClientException(Kind.INVALID_INPUT, "The scope '" + Text.safe(scope, 64) + "' is not one the "
+                        + "host knows.", "List scopes separated by commas, e.g. status:read,tasks:run,runtime:shell,"
+                        + "workspace:/home/me/projects.");
             }
         }
     }

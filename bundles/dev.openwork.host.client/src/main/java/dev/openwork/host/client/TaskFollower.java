@@ -126,9 +126,32 @@ public final class TaskFollower implements AutoCloseable {
         }
     }
 
-    /** A {@code task.*} server event as a {@link TaskEvent}; its type comes from the event's name. */
+    /** Whether a server event belongs to a task's stream: {@code task.*} and {@code permission.*}. */
+    static boolean isTaskEvent(ServerEvent event) {
+        return event.event() != null && (event.event().startsWith("task.") || event.event().startsWith("permission."));
+    }
+
+    /**
+     * A {@code task.*} or {@code permission.*} server event as a {@link TaskEvent}; its type comes
+     * from the event's name ({@code state}, {@code permission.asked}). A permission event's question
+     * or outcome, a JSON object in the data, becomes the event's text.
+     */
     static TaskEvent parse(ServerEvent event) throws IOException {
-        TaskEvent data = Json.read(event.data().getBytes(StandardCharsets.UTF_8), TaskEvent.class);
+        boolean permission = event.event().startsWith("permission.");
+        com.fasterxml.jackson.databind.JsonNode tree = Json.MAPPER.readTree(event.data().getBytes(StandardCharsets.UTF_8));
+        if (tree == null || !tree.isObject()) {
+            throw new IOException("the event has no data");
+        }
+        String permissionText = null;
+        if (permission) {
+            com.fasterxml.jackson.databind.JsonNode body = ((com.fasterxml.jackson.databind.node.ObjectNode) tree)
+                    .remove("permission");
+            if (body == null || !body.isObject()) {
+                throw new IOException("the permission event carries no question or outcome");
+            }
+            permissionText = Json.MAPPER.writeValueAsString(body);
+        }
+        TaskEvent data = Json.MAPPER.treeToValue(tree, TaskEvent.class);
         if (data == null) {
             throw new IOException("the event has no data");
         }
@@ -140,9 +163,9 @@ public final class TaskFollower implements AutoCloseable {
                 throw new IOException("the event id '" + event.id() + "' is not a number");
             }
         }
-        String type = event.event().substring("task.".length());
-        return new TaskEvent(id, data.taskId(), data.at(), type, data.state(), data.stream(), data.text(), data.step(),
-                data.exitCode());
+        String type = permission ? event.event() : event.event().substring("task.".length());
+        return new TaskEvent(id, data.taskId(), data.at(), type, data.state(), data.stream(),
+                permission ? permissionText : data.text(), data.step(), data.exitCode());
     }
 
     /** Turns the stream's events into task events and stops after the terminal one. */
@@ -150,8 +173,7 @@ public final class TaskFollower implements AutoCloseable {
 
         @Override
         public void onEvent(ServerEvent serverEvent) {
-            if (terminal != null || failure != null || serverEvent.event() == null
-                    || !serverEvent.event().startsWith("task.")) {
+            if (terminal != null || failure != null || serverEvent.event() == null || !isTaskEvent(serverEvent)) {
                 return;
             }
             TaskEvent event;

@@ -11,8 +11,10 @@ import java.time.Duration;
 public interface TaskListener {
 
     /**
-     * One event of the task. {@link TaskEvent#type()} is {@code created}, {@code state}, {@code output}
-     * or {@code tool}; a {@code state} event with a terminal state is the last one.
+     * One event of the task. {@link TaskEvent#type()} is {@code created}, {@code state}, {@code output},
+     * {@code tool}, {@code permission.asked} or {@code permission.replied} (read their question or
+     * outcome with {@link PermissionClient#promptOf} and {@link PermissionClient#outcomeOf}); a
+     * {@code state} event with a terminal state is the last one.
      */
     void onEvent(TaskEvent event);
 

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsServer;
 import dev.openwork.host.api.error.HostError;
+import dev.openwork.host.api.permissions.PermissionOutcome;
+import dev.openwork.host.api.permissions.PermissionPrompt;
+import dev.openwork.host.api.permissions.PermissionReply;
 import dev.openwork.host.api.tasks.Task;
 import dev.openwork.host.api.tasks.TaskEvent;
 import dev.openwork.host.api.tasks.TaskState;
@@ -33,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Submitted bash commands are interpreted, {@code ;}-separated: {@code echo TEXT} (stdout),
  * {@code warn TEXT} (stderr), {@code lines N} (N stdout lines), {@code exit N} (ends the step with
- * N; the task fails unless 0) and {@code hold} (the task stays running until a test ends it).
+ * N; the task fails unless 0) and {@code hold} (the task stays running until a test ends it). A
+ * step that starts with {@code ask} first puts a permission question (as {@code /v1/permissions}
+ * and the {@code permission.*} stream events describe it) and waits for its answer.
  */
 public final class FakeTaskHost implements AutoCloseable {
 
@@ -75,6 +80,7 @@ public final class FakeTaskHost implements AutoCloseable {
         identity = TestCerts.generate("tasks.local");
         server = identity.httpsServer();
         server.createContext("/v1/tasks", this::handle);
+        server.createContext("/v1/permissions", this::permissions);
         server.start();
     }
 
@@ -161,10 +167,29 @@ public final class FakeTaskHost implements AutoCloseable {
         return queued;
     }
 
+    /** An open permission question and where its task goes on when it is answered. */
+    private record Question(PermissionPrompt prompt, List<String> commands, int step) {
+    }
+
+    private final Map<String, Question> questions = new LinkedHashMap<>();
+    /** Bodies of permission replies received. */
+    public final List<String> replies = new CopyOnWriteArrayList<>();
+
     private void runScript(String id, List<String> commands) {
         append(id, TaskEvent.STATE, TaskState.RUNNING, null, null, null, null);
-        for (int step = 0; step < commands.size(); step++) {
+        runSteps(id, commands, 0, false);
+    }
+
+    private void runSteps(String id, List<String> commands, int from, boolean answered) {
+        for (int step = from; step < commands.size(); step++) {
             String command = commands.get(step);
+            if (command.startsWith("ask")) {
+                if (!(answered && step == from)) {
+                    ask(id, commands, step, command);
+                    return;
+                }
+                command = command.substring(3).replaceFirst("^\\s*;", "");
+            }
             append(id, TaskEvent.TOOL, null, null, "bash: " + command, step, null);
             int exit = 0;
             for (String part : command.split(";")) {
@@ -191,6 +216,84 @@ public final class FakeTaskHost implements AutoCloseable {
             }
         }
         finish(id, TaskState.SUCCEEDED, 0, commands.size() == 1 ? "1 step succeeded." : commands.size() + " steps succeeded.");
+    }
+
+    private void ask(String id, List<String> commands, int step, String command) {
+        Instant now = Instant.now();
+        String promptId;
+        synchronized (lock) {
+            promptId = String.format("perm_%016x", 0xfeed000L + (++counter));
+        }
+        PermissionPrompt prompt = new PermissionPrompt(promptId, id, "call_" + promptId.substring(5), "dev_7", "shell", "/w",
+                step, "bash", command, null, command, null, "ab".repeat(32), "nonce-" + promptId, "sensitive-tools",
+                "it reaches the network: " + command, List.of("ask *"), now, now.plusSeconds(60));
+        synchronized (lock) {
+            questions.put(promptId, new Question(prompt, commands, step));
+        }
+        append(id, TaskEvent.PERMISSION_ASKED, null, null, write(prompt), null, null);
+        append(id, TaskEvent.STATE, TaskState.WAITING_PERMISSION, null, "waiting for permission", null, null);
+    }
+
+    private void permissions(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        requests.add(method + " " + path);
+        if (!("Bearer " + CREDENTIAL).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            send(exchange, 401, new HostError("unauthenticated", "Unknown credential.", null));
+            return;
+        }
+        if (path.equals("/v1/permissions") && method.equals("GET")) {
+            synchronized (lock) {
+                send(exchange, 200, questions.values().stream().map(Question::prompt).toList());
+            }
+            return;
+        }
+        String[] parts = path.substring("/v1/permissions/".length()).split("/");
+        if (parts.length != 2 || !parts[1].equals("reply") || !method.equals("POST")) {
+            send(exchange, 404, new HostError("not_found", "No such route.", null));
+            return;
+        }
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        replies.add(body);
+        PermissionReply reply = JSON.readValue(body, PermissionReply.class);
+        Question question;
+        synchronized (lock) {
+            question = questions.get(parts[0]);
+            if (question == null) {
+                send(exchange, 404, new HostError("not_found", "No open question has the id " + parts[0] + " for this device.",
+                        "List the open questions with GET /v1/permissions (owctl permissions)."));
+                return;
+            }
+            if (!PermissionReply.to(question.prompt(), reply.reply(), reply.message()).equals(reply)) {
+                send(exchange, 409, new HostError("conflict", "This answer does not belong to question " + parts[0] + ".",
+                        "Answer the question as GET /v1/permissions lists it now."));
+                return;
+            }
+            questions.remove(parts[0]);
+        }
+        boolean allowed = !PermissionReply.REJECT.equals(reply.reply());
+        String words = (allowed ? "allowed " + reply.reply() + " by dev_7" : "rejected by dev_7")
+                + (reply.message() == null ? "" : ": " + reply.message());
+        PermissionOutcome outcome = new PermissionOutcome(parts[0], question.prompt().taskId(), question.prompt().callId(),
+                reply.reply(), allowed, "dev_7", words, reply.reply().equals("always") ? "rule_1" : null, Instant.now());
+        send(exchange, 200, outcome);
+        String id = question.prompt().taskId();
+        append(id, TaskEvent.PERMISSION_REPLIED, null, null, write(outcome), null, null);
+        append(id, TaskEvent.STATE, TaskState.RUNNING, null, null, null, null);
+        if (allowed) {
+            runSteps(id, question.commands(), question.step(), true);
+        } else {
+            finish(id, TaskState.FAILED, null, "Step " + (question.step() + 1) + " of " + question.commands().size()
+                    + " (bash) was refused: " + words);
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- routes ---------------------------------------------------------------------------------
@@ -367,7 +470,10 @@ public final class FakeTaskHost implements AutoCloseable {
         if (e.stream() != null) {
             data.put("stream", e.stream());
         }
-        if (e.text() != null && !TaskEvent.CREATED.equals(e.type())) {
+        boolean permission = e.type().startsWith("permission.");
+        if (permission) {
+            data.put("permission", JSON.readTree(e.text()));
+        } else if (e.text() != null && !TaskEvent.CREATED.equals(e.type())) {
             data.put("text", e.text());
         }
         if (e.step() != null) {
@@ -376,7 +482,8 @@ public final class FakeTaskHost implements AutoCloseable {
         if (e.exitCode() != null) {
             data.put("exitCode", e.exitCode());
         }
-        return "id: " + e.id() + "\nevent: task." + e.type() + "\ndata: " + JSON.writeValueAsString(data) + "\n\n";
+        return "id: " + e.id() + "\nevent: " + (permission ? e.type() : "task." + e.type()) + "\ndata: "
+                + JSON.writeValueAsString(data) + "\n\n";
     }
 
     private static Map<String, List<String>> params(String query) {

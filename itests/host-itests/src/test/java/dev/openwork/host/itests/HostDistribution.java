@@ -48,6 +48,11 @@ final class HostDistribution {
         return Path.of(System.getProperty("openwork.probe.jar")).toAbsolutePath().normalize();
     }
 
+    /** The example policy bundle (examples/dev.openwork.host.example.policy). */
+    static Path examplePolicyJar() {
+        return Path.of(System.getProperty("openwork.example.policy.jar")).toAbsolutePath().normalize();
+    }
+
     /** Options for a host with the given boot features, on a free loopback port. */
     static Option host(String... features) {
         try {
@@ -87,6 +92,7 @@ final class HostDistribution {
             options.add(frameworkProperty("gosh.args").value("--nointeractive --noshutdown"));
             options.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"));
             options.add(systemProperty("openwork.probe.jar").value(probeJar().toString()));
+            options.add(systemProperty("openwork.example.policy.jar").value(examplePolicyJar().toString()));
             return composite(options.toArray(Option[]::new));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

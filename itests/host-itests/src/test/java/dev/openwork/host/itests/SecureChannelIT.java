@@ -76,6 +76,11 @@ public class SecureChannelIT {
         {"GET", "/v1/discovery", null},
         {"PUT", "/v1/discovery", "{\"mode\":\"manual\"}"},
         {"GET", "/v1/discovery/qr.svg", null},
+        {"GET", "/v1/permissions", null},
+        {"POST", "/v1/permissions/perm_x/reply", "{\"taskId\":\"t\",\"callId\":\"c\",\"argsHash\":\"h\",\"nonce\":\"n\",\"reply\":\"once\"}"},
+        {"GET", "/v1/permissions/rules", null},
+        {"DELETE", "/v1/permissions/rules/rule_x", null},
+        {"GET", "/v1/audit", null},
     };
 
     @org.junit.Rule
@@ -270,7 +275,7 @@ public class SecureChannelIT {
         awaitApi();
         String admin = "Bearer " + Http.adminCredential(Path.of(context.getProperty("openwork.host.data")));
         DeviceRegistry.Registration phone = devices.register("swapping phone", "android",
-                Set.of(Scopes.STATUS_READ, Scopes.TASKS_RUN, Scopes.TASKS_READ));
+                Set.of(Scopes.STATUS_READ, Scopes.TASKS_RUN, Scopes.TASKS_READ, Scopes.RUNTIME_ANY, Scopes.WORKSPACE_ANY));
         HttpResponse<InputStream> stream = tlsClient(new AtomicReference<>()).send(HttpRequest.newBuilder(
                 URI.create("https://127.0.0.1:" + tlsEndpoint().port() + "/v1/events"))
                 .header("Authorization", "Bearer " + phone.credential()).build(), HttpResponse.BodyHandlers.ofInputStream());

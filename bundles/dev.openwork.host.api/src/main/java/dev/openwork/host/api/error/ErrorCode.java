@@ -28,6 +28,8 @@ public enum ErrorCode {
     FORBIDDEN,
     /** The request conflicts with the current state (e.g. a pairing is already under way). */
     CONFLICT,
+    /** What the request refers to existed but has expired (e.g. a permission question nobody answered in time). */
+    EXPIRED,
     /** Too many requests or attempts; wait or ask the admin. */
     RATE_LIMITED,
     /** A part the request needs is not running now (e.g. a runtime bundle is stopped). */

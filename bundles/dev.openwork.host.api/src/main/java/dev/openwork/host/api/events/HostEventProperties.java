@@ -15,6 +15,12 @@ public final class HostEventProperties {
     public static final String DEVICE_ID = "device.id";
     /** The task the event concerns. */
     public static final String TASK_ID = "task.id";
+    /** The permission question the event concerns. */
+    public static final String PERMISSION_ID = "permission.id";
+    /** The tool of the call a permission event concerns ({@code bash}, {@code write}, ...). */
+    public static final String TOOL = "tool";
+    /** How a permission question was settled: {@code once}, {@code always}, {@code reject}, {@code timeout}, {@code cancelled}. */
+    public static final String DECISION = "permission.decision";
     /** A cause in plain words. */
     public static final String CAUSE = "cause";
     /** Whether the pairing window is open now ({@code Boolean}). */

@@ -20,9 +20,12 @@ public final class HostTopics {
     /** A task wrote output. */
     public static final String TASK_OUTPUT = ROOT + "task/OUTPUT";
 
-    /** A sensitive tool call waits for a permission answer. */
+    /**
+     * A sensitive tool call waits for a permission answer; properties: permission id, task id,
+     * device id (empty for the local admin), tool.
+     */
     public static final String PERMISSION_ASKED = ROOT + "permission/ASKED";
-    /** A permission question was answered (or timed out). */
+    /** A permission question was answered (or timed out); properties as for ASKED plus the decision. */
     public static final String PERMISSION_ANSWERED = ROOT + "permission/ANSWERED";
 
     /** A device completed pairing and was approved. */

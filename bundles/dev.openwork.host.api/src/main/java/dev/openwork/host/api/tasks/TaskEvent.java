@@ -10,7 +10,10 @@ import java.time.Instant;
  * @param taskId the task
  * @param at     when it happened
  * @param type   {@link #CREATED} (the first event of a task: {@code text} holds the accepted task as
- *               JSON, {@code state} is queued), {@link #STATE}, {@link #OUTPUT} or {@link #TOOL}
+ *               JSON, {@code state} is queued), {@link #STATE}, {@link #OUTPUT}, {@link #TOOL},
+ *               {@link #PERMISSION_ASKED} or {@link #PERMISSION_REPLIED} (their {@code text} is a JSON
+ *               object: a {@code PermissionPrompt} or a {@code PermissionOutcome} of the api's
+ *               permissions package)
  * @param state  the new state, for {@link #STATE}
  * @param stream {@code stdout} or {@code stderr}, for {@link #OUTPUT}
  * @param text   the output line (without its line break), the tool call's summary, or a state's reason
@@ -24,4 +27,8 @@ public record TaskEvent(long id, String taskId, Instant at, String type, TaskSta
     public static final String STATE = "state";
     public static final String OUTPUT = "output";
     public static final String TOOL = "tool";
+    /** A tool call waits for a person's answer; streamed as the SSE event {@code permission.asked}. */
+    public static final String PERMISSION_ASKED = "permission.asked";
+    /** A permission question was settled; streamed as the SSE event {@code permission.replied}. */
+    public static final String PERMISSION_REPLIED = "permission.replied";
 }

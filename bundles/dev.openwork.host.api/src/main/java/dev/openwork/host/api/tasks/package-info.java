@@ -2,9 +2,10 @@
  * Tasks: what a client submits, the state machine a task goes through, the events every change
  * produces (with monotonically increasing ids, for exact resume), and the {@link
  * dev.openwork.host.api.tasks.TaskRuntime} whiteboard through which runtimes (shell, OpenCode)
- * plug in, each tool call passing a {@link dev.openwork.host.api.tasks.ToolGate}.
+ * plug in, each tool call passing a {@link dev.openwork.host.api.tasks.ToolGate}, which may ask a
+ * person through the task's {@link dev.openwork.host.api.tasks.ToolGate.PromptChannel}.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.openwork.host.api.tasks;
 
 import org.osgi.annotation.versioning.Version;

@@ -88,6 +88,13 @@ public final class Owctl {
                                    when it succeeded, else 1)
               cancel TASK-ID       cancel a queued or running task
 
+            Permission questions of this device's tasks (at a terminal, run and logs -f ask inline):
+              permissions          list the open questions: what the call does, why it is asked, time left
+              approve ID [--always] [--message TEXT]
+                                   let the call run (--always: and calls like it in that workspace)
+              reject ID [--message TEXT]
+                                   refuse it; the task sees the refusal with the message
+
             On the host (talks to its local listener on 127.0.0.1):
               admin pairing-open [--minutes N] [--scopes a,b] [--name-hint X]
                                    open a pairing window (1-5 minutes) and print the code and link
@@ -187,6 +194,12 @@ public final class Owctl {
                     return taskCommands().logs(rest);
                 case "cancel":
                     return taskCommands().cancel(rest);
+                case "permissions":
+                    return new PermissionCommands(this, out).list(rest);
+                case "approve":
+                    return new PermissionCommands(this, out).approve(rest);
+                case "reject":
+                    return new PermissionCommands(this, out).reject(rest);
                 case "admin":
                     return admin(rest);
                 default:
@@ -245,9 +258,10 @@ public final class Owctl {
         List<String> scopes = args.option("--scopes") == null ? new ArrayList<>(new TreeSet<>(Scopes.DEFAULT_DEVICE))
                 : args.listOption("--scopes");
         for (String scope : scopes) {
-            if (!Scopes.ALL.contains(scope)) {
+            if (!Scopes.isValid(scope)) {
                 throw new UsageException("unknown scope '" + Text.safe(scope, 40) + "'; known scopes: "
-                        + String.join(", ", new TreeSet<>(Scopes.ALL)));
+                        + String.join(", ", new TreeSet<>(Scopes.ALL))
+                        + ", runtime:<name>, runtime:*, workspace:<absolute directory>, workspace:*");
             }
         }
         PairingClient.checkDevice(name, "cli", scopes);
@@ -575,7 +589,7 @@ public final class Owctl {
     }
 
     private TaskCommands taskCommands() {
-        return new TaskCommands(this, out, err, errIsTerminal, Path.of(System.getProperty("user.dir", ".")));
+        return new TaskCommands(this, prompt, out, err, errIsTerminal, Path.of(System.getProperty("user.dir", ".")));
     }
 
     Map<String, String> env() {

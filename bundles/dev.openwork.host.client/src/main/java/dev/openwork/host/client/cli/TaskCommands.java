@@ -45,13 +45,16 @@ final class TaskCommands {
     private static final JavaType STEPS = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ToolCall.class);
 
     private final Owctl owctl;
+    private final Owctl.Prompt prompt;
     private final PrintStream out;
     private final PrintStream err;
     private final boolean errIsTerminal;
     private final Path workingDirectory;
 
-    TaskCommands(Owctl owctl, PrintStream out, PrintStream err, boolean errIsTerminal, Path workingDirectory) {
+    TaskCommands(Owctl owctl, Owctl.Prompt prompt, PrintStream out, PrintStream err, boolean errIsTerminal,
+            Path workingDirectory) {
         this.owctl = owctl;
+        this.prompt = prompt;
         this.out = out;
         this.err = err;
         this.errIsTerminal = errIsTerminal;
@@ -91,7 +94,8 @@ final class TaskCommands {
         }
         String workspace = workspace(args.option("--workspace"));
         KnownHost host = host(args);
-        TaskClient tasks = HostClient.of(host).tasks();
+        HostClient client = HostClient.of(host);
+        TaskClient tasks = client.tasks();
         Task task = tasks.submit(new TaskRequest(runtime, workspace, steps, null, timeout));
         if (args.flag("--detach")) {
             out.println(task.id());
@@ -100,7 +104,7 @@ final class TaskCommands {
         err.println("Task " + Text.safe(task.id(), 64) + " " + TaskClient.wireName(task.state()) + " on "
                 + Text.safe(host.hostName(), 100) + " in " + Text.safe(task.workspace(), 300)
                 + " (Ctrl-C stops following; the task keeps running).");
-        return follow(tasks, task.id());
+        return follow(client, task.id());
     }
 
     private List<ToolCall> readSteps(String file) throws UsageException {
@@ -226,9 +230,10 @@ final class TaskCommands {
         args.expectPositionals(1, 1, "logs needs one task id (owctl tasks lists them)");
         String taskId = args.positionals.get(0);
         KnownHost host = host(args);
-        TaskClient tasks = HostClient.of(host).tasks();
+        HostClient client = HostClient.of(host);
+        TaskClient tasks = client.tasks();
         if (args.flag("--follow")) {
-            return follow(tasks, taskId);
+            return follow(client, taskId);
         }
         TaskPrinter printer = new TaskPrinter(out, err, false);
         try {
@@ -246,15 +251,34 @@ final class TaskCommands {
         return Owctl.OK;
     }
 
-    /** Follows a task from its first event to its end: 0 when it succeeded, else 1. */
-    private int follow(TaskClient tasks, String taskId) {
+    /**
+     * Follows a task from its first event to its end: 0 when it succeeded, else 1. At a terminal,
+     * permission questions are answered inline.
+     */
+    private int follow(HostClient client, String taskId) {
+        TaskClient tasks = client.tasks();
         TaskPrinter printer = new TaskPrinter(out, err, errIsTerminal);
+        InlineAnswers inline = prompt.interactive() ? new InlineAnswers(client.permissions(), prompt, printer, err) : null;
+        printer.answersInline(inline != null);
+        try {
+            return follow(tasks, taskId, printer, inline);
+        } finally {
+            if (inline != null) {
+                inline.close();
+            }
+        }
+    }
+
+    private int follow(TaskClient tasks, String taskId, TaskPrinter printer, InlineAnswers inline) {
         TaskFollower follower;
         try {
             follower = tasks.followTask(taskId, null, new TaskListener() {
                 @Override
                 public void onEvent(TaskEvent event) {
                     printer.event(event);
+                    if (inline != null) {
+                        inline.on(event);
+                    }
                 }
 
                 @Override

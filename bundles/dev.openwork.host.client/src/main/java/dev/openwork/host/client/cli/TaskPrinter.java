@@ -1,7 +1,10 @@
 package dev.openwork.host.client.cli;
 
+import dev.openwork.host.api.permissions.PermissionOutcome;
+import dev.openwork.host.api.permissions.PermissionPrompt;
 import dev.openwork.host.api.tasks.TaskEvent;
 import dev.openwork.host.api.tasks.TaskState;
+import dev.openwork.host.client.PermissionClient;
 import dev.openwork.host.client.TaskClient;
 import dev.openwork.host.client.internal.Text;
 import java.io.PrintStream;
@@ -14,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * Prints a task's events: output lines to stdout or stderr as the task wrote them, tool calls as
- * {@code » bash: ...} lines on stderr. When stderr is a terminal it also keeps a status line
+ * {@code » bash: ...} lines on stderr, permission questions as {@code ? Permission asked ...} blocks
+ * on stderr with what the call does, why it is asked and how long it waits. When stderr is a terminal it also keeps a status line
  * ({@code [running 00:12]}) at the bottom of stderr, redrawn every 200 ms; otherwise reconnects
  * are plain {@code reconnecting...} lines. Thread-safe.
  */
@@ -34,6 +38,9 @@ final class TaskPrinter {
     private boolean reconnecting;
     private String shown;
     private boolean stopped;
+    private boolean paused;
+    private boolean answersInline;
+    private String openQuestion;
 
     TaskPrinter(PrintStream out, PrintStream err, boolean statusLine) {
         this(out, err, statusLine, Instant::now);
@@ -80,6 +87,12 @@ final class TaskPrinter {
             case TaskEvent.STATE:
                 state(event);
                 break;
+            case TaskEvent.PERMISSION_ASKED:
+                asked(event);
+                break;
+            case TaskEvent.PERMISSION_REPLIED:
+                replied(event);
+                break;
             default:
                 // a kind of event this owctl does not know: nothing to print
         }
@@ -95,13 +108,76 @@ final class TaskPrinter {
             startedAt = event.at();
         }
         if (state == TaskState.WAITING_PERMISSION) {
-            line(err, "\u00bb waiting for permission" + (event.text() == null ? "" : ": " + Text.safe(event.text(), 500)));
+            if (openQuestion == null) { // the question itself was printed already otherwise
+                line(err, "\u00bb waiting for permission" + (event.text() == null ? "" : ": " + Text.safe(event.text(), 500)));
+            }
         } else if (state == TaskState.RUNNING && previous == TaskState.WAITING_PERMISSION) {
-            line(err, "\u00bb running again" + (event.text() == null ? "" : ": " + Text.safe(event.text(), 500)));
+            if (openQuestion == null && event.text() != null) {
+                line(err, "\u00bb running again: " + Text.safe(event.text(), 500));
+            }
         } else if (state.isTerminal()) {
             terminal = event;
         }
         draw();
+    }
+
+    /** A question to the device: what the call does, who asks and why, how long it waits, and how to answer. */
+    private void asked(TaskEvent event) {
+        PermissionPrompt prompt;
+        try {
+            prompt = PermissionClient.promptOf(event);
+        } catch (java.io.IOException | RuntimeException e) {
+            line(err, "? a permission question this owctl cannot read (" + Text.safe(e.getMessage(), 200) + ")");
+            return;
+        }
+        openQuestion = prompt.id();
+        StringBuilder text = new StringBuilder();
+        text.append("? Permission asked (").append(Text.safe(prompt.id(), 64)).append("), step ").append(prompt.step() + 1)
+                .append(", ").append(Text.safe(prompt.tool(), 32)).append(": ").append(Text.safe(prompt.summary(), 2000));
+        if (prompt.preview() != null) {
+            prompt.preview().lines().limit(12).forEach(l -> text.append("\n    ").append(Text.safe(l, 300)));
+        }
+        text.append("\n  ").append(Text.safe(prompt.policy(), 64)).append(": ").append(Text.safe(prompt.reason(), 500));
+        long seconds = Math.max(0, Duration.between(clock.get(), prompt.expiresAt()).toSeconds());
+        text.append("\n  Rejected in ").append(seconds).append(" s unless answered");
+        if (!prompt.alwaysAllows().isEmpty()) {
+            text.append("; 'always' would allow ").append(Text.safe(String.join(", ", prompt.alwaysAllows()), 300))
+                    .append(" in this workspace");
+        }
+        text.append('.');
+        if (!answersInline) {
+            text.append("\n  Answer: owctl approve ").append(Text.safe(prompt.id(), 64)).append(" [--always]   or   owctl reject ")
+                    .append(Text.safe(prompt.id(), 64)).append(" [--message TEXT]");
+        }
+        line(err, text.toString());
+    }
+
+    private void replied(TaskEvent event) {
+        PermissionOutcome outcome;
+        try {
+            outcome = PermissionClient.outcomeOf(event);
+        } catch (java.io.IOException | RuntimeException e) {
+            line(err, "\u00bb the permission question was settled");
+            openQuestion = null;
+            return;
+        }
+        openQuestion = null;
+        line(err, "\u00bb " + (outcome.allowed() ? "" : "refused: ") + Text.safe(outcome.message(), 500));
+    }
+
+    /** Whether someone at this terminal answers questions inline (then the printer does not print how to answer). */
+    synchronized void answersInline(boolean inline) {
+        this.answersInline = inline;
+    }
+
+    /** Stops redrawing the status line while the user types an answer, or starts again. */
+    synchronized void pause(boolean pause) {
+        this.paused = pause;
+        if (pause) {
+            clear();
+        } else {
+            draw();
+        }
     }
 
     /** The terminal state event seen, or {@code null}. */
@@ -172,7 +248,7 @@ final class TaskPrinter {
     }
 
     private void draw() {
-        if (!statusLine || stopped) {
+        if (!statusLine || stopped || paused) {
             return;
         }
         String text = status();

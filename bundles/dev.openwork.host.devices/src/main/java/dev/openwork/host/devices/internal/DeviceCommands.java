@@ -74,23 +74,45 @@ public final class DeviceCommands {
     }
 
     /**
-     * {@code devices:scopes <id> <scope> [<scope>...]}: replaces the device's scopes. Scopes may
-     * also be separated by commas. Without scopes, shows the device's scopes and the valid ones.
+     * {@code devices:scopes <id> <scope> [<scope>...]}: replaces the device's scopes; when every
+     * argument starts with {@code +} or {@code -}, adds and removes those scopes instead
+     * ({@code devices:scopes dev_1 +workspace:/home/anna/site -workspace:*}). Scopes may also be
+     * separated by commas. Without scopes, shows the device's scopes and the valid ones.
      */
     public String scopes(String deviceId, String... scopes) {
-        Set<String> wanted = new LinkedHashSet<>();
+        List<String> words = new ArrayList<>();
         for (String argument : scopes) {
             for (String scope : argument.split(",")) {
                 if (!scope.isBlank()) {
-                    wanted.add(scope.strip());
+                    words.add(scope.strip());
                 }
             }
         }
-        if (wanted.isEmpty()) {
+        if (words.isEmpty()) {
             return registry.find(deviceId)
                     .map(d -> "Device " + d.id() + " has the scopes " + String.join(", ", new TreeSet<>(d.scopes()))
                             + ".\nValid scopes: " + String.join(", ", DeviceInput.validScopes()) + ".\n")
                     .orElseGet(() -> unknown(deviceId));
+        }
+        boolean edits = words.stream().allMatch(w -> w.length() > 1 && (w.startsWith("+") || w.startsWith("-")));
+        Set<String> wanted = new LinkedHashSet<>();
+        if (edits) {
+            Optional<Device> current = registry.find(deviceId);
+            if (current.isEmpty()) {
+                return unknown(deviceId);
+            }
+            wanted.addAll(new TreeSet<>(current.get().scopes()));
+            for (String word : words) {
+                if (word.startsWith("+")) {
+                    wanted.add(word.substring(1));
+                } else {
+                    wanted.remove(word.substring(1));
+                }
+            }
+        } else if (words.stream().anyMatch(w -> w.startsWith("+") || w.startsWith("-"))) {
+            return "Either list the new scopes, or give only changes (+scope, -scope); not both.\n";
+        } else {
+            wanted.addAll(words);
         }
         try {
             Device device = registry.setScopes(deviceId, wanted);

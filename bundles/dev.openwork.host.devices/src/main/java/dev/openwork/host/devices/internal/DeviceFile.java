@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.openwork.host.api.devices.Scopes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -29,7 +30,13 @@ import java.util.regex.Pattern;
 final class DeviceFile {
 
     static final String FILE_NAME = "devices.json";
-    static final int FORMAT_VERSION = 1;
+    /**
+     * 2: devices need runtime and workspace grants. A version 1 file is read and upgraded: a
+     * device that could run tasks keeps every runtime and workspace ({@code runtime:*},
+     * {@code workspace:*}), as version 1 allowed.
+     */
+    static final int FORMAT_VERSION = 2;
+    private static final int UNGRANTED_VERSION = 1;
     /** Far more than any real registry; a bigger file is not ours. */
     static final long MAX_SIZE_BYTES = 16L * 1024 * 1024;
 
@@ -45,6 +52,10 @@ final class DeviceFile {
 
     /** The whole file. */
     record StoredRegistry(int version, List<StoredDevice> devices) {
+    }
+
+    /** What {@link #read} found: the devices, and whether they came from an older format (then save them). */
+    record Loaded(List<StoredDevice> devices, boolean upgraded) {
     }
 
     /** The file exists but is not a registry this host can read. */
@@ -77,9 +88,9 @@ final class DeviceFile {
     }
 
     /** The stored devices; empty when there is no file yet. */
-    List<StoredDevice> read() throws IOException, CorruptException {
+    Loaded read() throws IOException, CorruptException {
         if (!Files.exists(file)) {
-            return List.of();
+            return new Loaded(List.of(), false);
         }
         if (!Files.isRegularFile(file)) {
             throw new CorruptException("it is not a regular file");
@@ -100,7 +111,7 @@ final class DeviceFile {
         if (registry == null) {
             throw new CorruptException("it holds no registry");
         }
-        if (registry.version() != FORMAT_VERSION) {
+        if (registry.version() != FORMAT_VERSION && registry.version() != UNGRANTED_VERSION) {
             throw new CorruptException("it has format version " + registry.version() + ", this host reads version "
                     + FORMAT_VERSION);
         }
@@ -119,7 +130,24 @@ final class DeviceFile {
                 throw new CorruptException("two devices have the same credential hash");
             }
         }
-        return registry.devices();
+        if (registry.version() == UNGRANTED_VERSION) {
+            return new Loaded(registry.devices().stream().map(DeviceFile::withVersion1Grants).toList(), true);
+        }
+        return new Loaded(registry.devices(), false);
+    }
+
+    private static StoredDevice withVersion1Grants(StoredDevice device) {
+        if (!device.scopes().contains(Scopes.TASKS_RUN)) {
+            return device;
+        }
+        List<String> scopes = new java.util.ArrayList<>(device.scopes());
+        for (String grant : List.of(Scopes.RUNTIME_ANY, Scopes.WORKSPACE_ANY)) {
+            if (!scopes.contains(grant)) {
+                scopes.add(grant);
+            }
+        }
+        return new StoredDevice(device.id(), device.name(), device.platform(), scopes, device.pairedAt(),
+                device.lastSeenAt(), device.lastAddress(), device.credentialSha256());
     }
 
     private static void validate(StoredDevice device, int index) throws CorruptException {

@@ -3,7 +3,10 @@ package dev.openwork.host.devices.internal;
 import dev.openwork.host.api.devices.Scopes;
 import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -68,23 +71,48 @@ final class DeviceInput {
                 || (codePoint >= 0x2066 && codePoint <= 0x2069);
     }
 
-    /** The scopes as an immutable set; at least one, each one of {@link Scopes#ALL}. */
+    /**
+     * The scopes as an immutable set: at least one, at most {@link Scopes#MAX_SCOPES}, each valid
+     * ({@link Scopes#isValid}). A workspace grant naming an existing directory is stored as its real
+     * path, because tasks compare grants with their workspace's real path.
+     */
     static Set<String> scopes(Collection<String> scopes) {
         String action = "Use one or more of: " + String.join(", ", validScopes()) + ".";
         if (scopes == null || scopes.isEmpty()) {
             throw invalid("No scope was given.", action);
         }
+        if (scopes.size() > Scopes.MAX_SCOPES) {
+            throw invalid(scopes.size() + " scopes were given; a device holds at most " + Scopes.MAX_SCOPES + ".", action);
+        }
+        Set<String> valid = new LinkedHashSet<>();
         for (String scope : scopes) {
-            if (scope == null || !Scopes.ALL.contains(scope)) {
+            if (scope == null || !Scopes.isValid(scope)) {
                 throw invalid("Unknown scope '" + printable(scope) + "'.", action);
             }
+            valid.add(realWorkspace(scope));
         }
-        return Set.copyOf(scopes);
+        return Set.copyOf(valid);
     }
 
-    /** The valid scope names, sorted. */
+    private static String realWorkspace(String scope) {
+        if (!scope.startsWith(Scopes.WORKSPACE_PREFIX) || scope.equals(Scopes.WORKSPACE_ANY)) {
+            return scope;
+        }
+        try {
+            return Scopes.workspace(Path.of(scope.substring(Scopes.WORKSPACE_PREFIX.length())).toRealPath());
+        } catch (IOException | RuntimeException e) {
+            return scope; // not there (yet): kept as given, and it covers what appears there
+        }
+    }
+
+    /** The valid scope names, sorted, with the two grant forms. */
     static Set<String> validScopes() {
-        return new TreeSet<>(Scopes.ALL);
+        Set<String> names = new TreeSet<>(Scopes.ALL);
+        names.add("runtime:<name>");
+        names.add(Scopes.RUNTIME_ANY);
+        names.add("workspace:<absolute directory>");
+        names.add(Scopes.WORKSPACE_ANY);
+        return names;
     }
 
     /**

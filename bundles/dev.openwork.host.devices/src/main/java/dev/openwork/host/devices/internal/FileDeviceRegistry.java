@@ -106,7 +106,7 @@ public final class FileDeviceRegistry implements DeviceRegistry, HealthCheck {
     }
 
     private LoadProblem load() {
-        List<DeviceFile.StoredDevice> stored;
+        DeviceFile.Loaded stored;
         try {
             stored = file.read();
         } catch (DeviceFile.CorruptException | IOException e) {
@@ -116,7 +116,7 @@ public final class FileDeviceRegistry implements DeviceRegistry, HealthCheck {
         }
         try {
             List<Entry> entries = new ArrayList<>();
-            for (DeviceFile.StoredDevice device : stored) {
+            for (DeviceFile.StoredDevice device : stored.devices()) {
                 entries.add(Entry.of(device));
             }
             // stable: devices paired in the same instant keep the file's order
@@ -129,6 +129,11 @@ public final class FileDeviceRegistry implements DeviceRegistry, HealthCheck {
             return keepAside(e.getMessage(), e);
         }
         LOG.info("Loaded {} paired device(s) from {}", byId.size(), file.path());
+        if (stored.upgraded()) {
+            synchronized (lock) {
+                trySave("the registry was upgraded to format " + DeviceFile.FORMAT_VERSION);
+            }
+        }
         return null;
     }
 
@@ -400,7 +405,7 @@ public final class FileDeviceRegistry implements DeviceRegistry, HealthCheck {
         static Entry of(DeviceFile.StoredDevice stored) throws DeviceFile.CorruptException {
             Set<String> scopes = new LinkedHashSet<>();
             for (String scope : stored.scopes()) {
-                if (Scopes.ALL.contains(scope)) {
+                if (Scopes.isValid(scope)) {
                     scopes.add(scope);
                 } else {
                     // deny by default: a scope this host does not know grants nothing

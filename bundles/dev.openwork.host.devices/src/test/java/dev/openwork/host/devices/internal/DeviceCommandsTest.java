@@ -116,7 +116,20 @@ public class DeviceCommandsTest {
         Device phone = registry.register("phone", "ios", Set.of(Scopes.STATUS_READ)).device();
         String out = shell("devices:scopes " + phone.id());
         assertTrue(out, out.startsWith("Device " + phone.id() + " has the scopes status:read.\n"));
-        assertTrue(out, out.contains("Valid scopes: admin, permissions:answer, status:read, tasks:read, tasks:run."));
+        assertTrue(out, out.contains("Valid scopes: admin, permissions:answer, runtime:*, runtime:<name>, status:read, "
+                + "tasks:read, tasks:run, workspace:*, workspace:<absolute directory>."));
+    }
+
+    @Test
+    public void scopesAddAndRemoveGrantsWithPlusAndMinus() throws Exception {
+        Device phone = registry.register("phone", "ios", Scopes.DEFAULT_DEVICE).device();
+        String out = shell("devices:scopes " + phone.id() + " +runtime:shell '-runtime:*' +workspace:/srv/site \"-workspace:*\"");
+        assertEquals(out, Set.of(Scopes.STATUS_READ, Scopes.TASKS_RUN, Scopes.TASKS_READ, Scopes.PERMISSIONS_ANSWER,
+                "runtime:shell", "workspace:/srv/site"), registry.find(phone.id()).orElseThrow().scopes());
+        assertTrue(out, out.contains("runtime:shell") && out.contains("workspace:/srv/site"));
+        assertTrue(shell("devices:scopes " + phone.id() + " tasks:run +admin").startsWith("Either list the new scopes"));
+        assertTrue(shell("devices:scopes " + phone.id() + " +workspace:relative/dir").startsWith("Unknown scope 'workspace:relative/dir'"));
+        assertTrue(shell("devices:scopes dev_000000000000 +admin").startsWith("No paired device has the id"));
     }
 
     @Test

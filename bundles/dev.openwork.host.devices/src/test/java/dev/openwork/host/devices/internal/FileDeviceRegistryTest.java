@@ -300,6 +300,54 @@ public class FileDeviceRegistryTest {
     }
 
     @Test
+    public void aVersion1RegistryIsUpgradedAndItsTaskRunnersKeepEveryRuntimeAndWorkspace() throws Exception {
+        String hash = "ab".repeat(32);
+        String other = "cd".repeat(32);
+        Files.createDirectories(devicesFile().getParent());
+        Files.writeString(devicesFile(), "{\"version\":1,\"devices\":["
+                + "{\"id\":\"dev_0123456789ab\",\"name\":\"runner\",\"platform\":\"ios\",\"scopes\":[\"tasks:run\",\"status:read\"],"
+                + "\"pairedAt\":\"2026-01-01T00:00:00Z\",\"lastSeenAt\":null,\"lastAddress\":null,\"credentialSha256\":\"" + hash + "\"},"
+                + "{\"id\":\"dev_0123456789ac\",\"name\":\"reader\",\"platform\":\"ios\",\"scopes\":[\"status:read\"],"
+                + "\"pairedAt\":\"2026-01-01T00:00:00Z\",\"lastSeenAt\":null,\"lastAddress\":null,\"credentialSha256\":\"" + other + "\"}]}");
+        FileDeviceRegistry registry = registry();
+        assertEquals(HealthStatus.OK, registry.check().status());
+        assertEquals(Set.of(Scopes.TASKS_RUN, Scopes.STATUS_READ, Scopes.RUNTIME_ANY, Scopes.WORKSPACE_ANY),
+                registry.find("dev_0123456789ab").orElseThrow().scopes());
+        assertEquals(Set.of(Scopes.STATUS_READ), registry.find("dev_0123456789ac").orElseThrow().scopes());
+        assertTrue("written back in the current format: " + fileContent(), fileContent().contains("\"version\" : 2"));
+        assertEquals(registry.list(), registry().list());
+    }
+
+    @Test
+    public void grantsAreValidatedAndWorkspaceGrantsStoredAsRealPaths() throws Exception {
+        FileDeviceRegistry registry = registry();
+        Path real = Files.createDirectories(data.resolve("projects").resolve("site")).toRealPath();
+        Path link = Files.createSymbolicLink(data.resolve("site-link"), real);
+        Device device = registry.register("phone", "ios", Set.of(Scopes.TASKS_RUN, "runtime:shell",
+                "workspace:" + link, "workspace:/not/there/yet")).device();
+        assertEquals(Set.of(Scopes.TASKS_RUN, "runtime:shell", "workspace:" + real, "workspace:/not/there/yet"), device.scopes());
+        for (String bad : List.of("runtime:", "runtime:Shell", "runtime:a b", "workspace:", "workspace:relative",
+                "workspace:/a/../b", "workspace:/a/", "tasks:*", "runtimes:shell")) {
+            try {
+                registry.setScopes(device.id(), Set.of(bad));
+                fail("accepted " + bad);
+            } catch (HostException e) {
+                assertEquals(bad, ErrorCode.INVALID_REQUEST, e.code());
+            }
+        }
+        Set<String> tooMany = new java.util.HashSet<>();
+        for (int i = 0; i <= Scopes.MAX_SCOPES; i++) {
+            tooMany.add("runtime:r" + i);
+        }
+        try {
+            registry.setScopes(device.id(), tooMany);
+            fail("accepted " + tooMany.size() + " scopes");
+        } catch (HostException e) {
+            assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+        }
+    }
+
+    @Test
     public void validJsonThatIsNotARegistryIsCorruptToo() throws IOException {
         Files.createDirectories(devicesFile().getParent());
         String hash = "ab".repeat(32);
@@ -308,7 +356,7 @@ public class FileDeviceRegistryTest {
         List<String> notRegistries = List.of(
                 "[]",
                 "null",
-                "{\"version\":2,\"devices\":[]}",
+                "{\"version\":3,\"devices\":[]}",
                 "{\"devices\":[]}",
                 "{\"version\":1}",
                 "{\"version\":1,\"devices\":[]} trailing",

@@ -421,8 +421,8 @@ final class PairingCoordinator {
         if (r.platform() == null || !PLATFORM.matcher(r.platform()).matches()) {
             throw invalid("platform must be 1 to 32 of a-z, 0-9, '.', '_' or '-' (e.g. ios, android, linux, cli).");
         }
-        if (r.requestedScopes() == null || r.requestedScopes().size() > Scopes.ALL.size()) {
-            throw invalid("requestedScopes must list at most " + Scopes.ALL.size() + " scopes.");
+        if (r.requestedScopes() == null || r.requestedScopes().size() > Scopes.MAX_SCOPES) {
+            throw invalid("requestedScopes must list at most " + Scopes.MAX_SCOPES + " scopes.");
         }
         validScopes(new LinkedHashSet<>(r.requestedScopes()));
         byte[] key;
@@ -445,11 +445,22 @@ final class PairingCoordinator {
 
     private static Set<String> validScopes(Set<String> scopes) {
         for (String scope : scopes) {
-            if (scope == null || !Scopes.ALL.contains(scope)) {
-                throw invalid("Unknown scope '" + scope + "'; known scopes: " + String.join(", ", Scopes.ALL) + ".");
+            if (scope == null || !Scopes.isValid(scope)) {
+                throw invalid("Unknown scope '" + printable(scope) + "'; known scopes: " + String.join(", ", new java.util.TreeSet<>(Scopes.ALL))
+                        + ", runtime:<name>, runtime:*, workspace:<absolute directory>, workspace:*.");
             }
         }
         return scopes;
+    }
+
+    /** A refused value fit to echo: hidden characters replaced, at most 64 characters. */
+    private static String printable(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder();
+        value.codePoints().limit(64).forEach(cp -> out.appendCodePoint(isHiddenCharacter(cp) ? '?' : cp));
+        return value.length() > 64 ? out + "..." : out.toString();
     }
 
     private static HostException invalid(String message) {

@@ -117,11 +117,20 @@ final class TaskCoordinator implements TaskService {
                     "Ask the admin to grant the scope tasks:run.");
         }
         TaskValidation.request(request, s.maxSteps());
+        if (!Scopes.coversRuntime(scopes, request.runtime())) {
+            throw new HostException(ErrorCode.FORBIDDEN, "This device may not use the runtime '" + request.runtime() + "'.",
+                    "Ask the admin to grant the scope " + Scopes.runtime(request.runtime()) + " (devices:scopes on the host).");
+        }
         if (runtimes.apply(request.runtime()) == null) {
             throw new HostException(ErrorCode.NOT_FOUND, "No runtime named '" + request.runtime() + "' is installed.",
                     "Use one of: " + String.join(", ", runtimeNames.get()) + " (or install the runtime's bundle).");
         }
         Path workspace = TaskValidation.workspace(request.workspace(), s.workspaceRoots());
+        if (!Scopes.coversWorkspace(scopes, workspace)) {
+            throw new HostException(ErrorCode.FORBIDDEN, "This device may not run tasks in " + workspace + ".",
+                    "Use a workspace the device was granted, or ask the admin to grant " + Scopes.workspace(workspace)
+                            + " (or a parent directory) with devices:scopes on the host.");
+        }
         TaskValidation.pathsInside(request, workspace);
         Duration timeout = TaskValidation.timeout(request.timeoutSeconds(), s.defaultTimeout(), s.maxTimeout());
         Accepted accepted = new Accepted(deviceId, scopes, request.runtime(), workspace.toString(), request, timeout.toSeconds());
@@ -317,7 +326,7 @@ final class TaskCoordinator implements TaskService {
         public ToolGate.Decision check(int step, ToolCall call) {
             ToolGate current = gate.get();
             return current.check(new ToolGate.ToolRequest(entry.id, entry.accepted.deviceId(), entry.accepted.scopes(),
-                    entry.accepted.runtime(), entry.accepted.workspace(), step, call));
+                    entry.accepted.runtime(), entry.accepted.workspace(), step, call), new Prompts(entry));
         }
 
         @Override
@@ -345,6 +354,49 @@ final class TaskCoordinator implements TaskService {
             Instant deadline = entry.deadline;
             return deadline != null ? deadline : clock.instant().plusSeconds(entry.accepted.timeoutSeconds());
         }
+    }
+
+    /**
+     * The task's side of a permission question: the question and its outcome are journaled in the
+     * task's events (so its streams carry them) together with the moves to waiting_permission and
+     * back, each durable before the call returns.
+     */
+    private final class Prompts implements ToolGate.PromptChannel {
+        private final Entry entry;
+
+        Prompts(Entry entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        public void asked(String promptJson) {
+            pipeline.submit(draft(entry.id, TaskEvent.PERMISSION_ASKED, null, null, promptJson, null, null)).join();
+            moveTo(entry, TaskState.WAITING_PERMISSION, "waiting for permission");
+        }
+
+        @Override
+        public void replied(String outcomeJson) {
+            pipeline.submit(draft(entry.id, TaskEvent.PERMISSION_REPLIED, null, null, outcomeJson, null, null)).join();
+            moveTo(entry, TaskState.RUNNING, null);
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return entry.stopReason != null;
+        }
+    }
+
+    /** A move between running and waiting_permission, journaled; a task that ended meanwhile stays ended. */
+    private void moveTo(Entry entry, TaskState state, String text) {
+        synchronized (entry) {
+            if (entry.snapshot.state().isTerminal() || entry.snapshot.state() == state) {
+                return;
+            }
+            pipeline.submit(draft(entry.id, TaskEvent.STATE, state, null, text, null, null),
+                    event -> entry.snapshot = withState(entry.snapshot, state, event, entry.snapshot.startedAt(), null, null,
+                            text)).join();
+        }
+        stateListener.accept(entry.snapshot);
     }
 
     // ---- recovery -----------------------------------------------------------------------------

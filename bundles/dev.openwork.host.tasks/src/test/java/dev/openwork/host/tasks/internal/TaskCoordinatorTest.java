@@ -14,6 +14,7 @@ import dev.openwork.host.api.tasks.TaskRequest;
 import dev.openwork.host.api.tasks.TaskRuntime;
 import dev.openwork.host.api.tasks.TaskState;
 import dev.openwork.host.api.tasks.ToolCall;
+import dev.openwork.host.api.tasks.ToolGate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +35,7 @@ import org.junit.rules.Timeout;
 
 public class TaskCoordinatorTest {
 
-    private static final Set<String> RUNNER = Set.of("tasks:run", "tasks:read");
+    private static final Set<String> RUNNER = Set.of("tasks:run", "tasks:read", "runtime:*", "workspace:*");
 
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
@@ -46,6 +47,7 @@ public class TaskCoordinatorTest {
     private MemoryEventLog log;
     private TaskCoordinator coordinator;
     private Path workspace;
+    private volatile ToolGate gate = new ScopeGate();
 
     @Before
     public void create() throws Exception {
@@ -56,6 +58,10 @@ public class TaskCoordinatorTest {
                 run.output(0, "stdout", "line " + i);
             }
             return new TaskRuntime.Outcome(true, 0, "printed 3 lines");
+        });
+        runtimes.put("gated", run -> {
+            ToolGate.Decision decision = run.check(0, ToolCall.bash("curl example.org"));
+            return new TaskRuntime.Outcome(decision.allowed(), decision.allowed() ? 0 : null, decision.reason());
         });
         runtimes.put("forever", run -> {
             run.output(0, "stdout", "started");
@@ -68,7 +74,7 @@ public class TaskCoordinatorTest {
     }
 
     private TaskCoordinator newCoordinator(MemoryEventLog eventLog) throws java.io.IOException {
-        return new TaskCoordinator(eventLog, runtimes::get, () -> new ArrayList<>(runtimes.keySet()), ScopeGate::new,
+        return new TaskCoordinator(eventLog, runtimes::get, () -> new ArrayList<>(runtimes.keySet()), () -> gate,
                 task -> {
                     synchronized (stateChanges) {
                         stateChanges.add(task);
@@ -176,6 +182,111 @@ public class TaskCoordinatorTest {
         }
         assertEquals("no half-created task", 0, log.lastEventId());
         assertTrue(coordinator.list(new TaskQuery(Set.of(), null, null, 0, 100)).isEmpty());
+    }
+
+    @Test
+    public void aDeviceRunsOnlyWithTheRuntimesAndWorkspacesItWasGranted() throws Exception {
+        Set<String> shellOnly = Set.of("tasks:run", "runtime:shell", "workspace:*");
+        assertForbidden(shellOnly, request("echo", null), "runtime 'echo'");
+        Set<String> otherWorkspace = Set.of("tasks:run", "runtime:echo", "workspace:" + folder.newFolder("other").toPath().toRealPath());
+        assertForbidden(otherWorkspace, request("echo", null), "may not run tasks in " + workspace);
+        assertForbidden(Set.of("tasks:run", "runtime:echo"), request("echo", null), "may not run tasks in");
+        assertEquals("no half-created task", 0, log.lastEventId());
+
+        Set<String> exact = Set.of("tasks:run", "runtime:echo", "workspace:" + folder.getRoot().toPath().toRealPath());
+        assertEquals(TaskState.SUCCEEDED, awaitTerminal(coordinator.submit("dev_a", exact, request("echo", null)).id()).state());
+        assertEquals("the admin needs no grant", TaskState.SUCCEEDED,
+                awaitTerminal(coordinator.submit(null, Set.of("admin"), request("echo", null)).id()).state());
+    }
+
+    @Test
+    public void theFallbackGateChecksTheGrantsOfEveryToolCall() {
+        ToolGate scopes = new ScopeGate();
+        ToolCall call = ToolCall.bash("true");
+        String ws = workspace.toString();
+        assertTrue(scopes.check(new ToolGate.ToolRequest("t", "d", RUNNER, "shell", ws, 0, call)).allowed());
+        assertFalse(scopes.check(new ToolGate.ToolRequest("t", "d", Set.of("tasks:read", "runtime:*", "workspace:*"), "shell",
+                ws, 0, call)).allowed());
+        assertFalse(scopes.check(new ToolGate.ToolRequest("t", "d", Set.of("tasks:run", "runtime:echo", "workspace:*"), "shell",
+                ws, 0, call)).allowed());
+        ToolGate.Decision elsewhere = scopes.check(new ToolGate.ToolRequest("t", "d",
+                Set.of("tasks:run", "runtime:shell", "workspace:/nowhere"), "shell", ws, 0, call));
+        assertFalse(elsewhere.allowed());
+        assertTrue(elsewhere.reason(), elsewhere.reason().contains(ws));
+    }
+
+    @Test
+    public void aQuestionToAPersonIsJournaledWithTheMovesToWaitingAndBack() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        gate = new ToolGate() {
+            @Override
+            public Decision check(ToolRequest request) {
+                throw new AssertionError("the coordinator passes its prompt channel");
+            }
+
+            @Override
+            public Decision check(ToolRequest request, PromptChannel prompts) {
+                prompts.asked("{\"id\":\"perm_1\"}");
+                asked.countDown();
+                try {
+                    assertTrue(answer.await(10, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                assertFalse(prompts.stopRequested());
+                prompts.replied("{\"promptId\":\"perm_1\",\"decision\":\"once\"}");
+                return Decision.allow("allowed once");
+            }
+        };
+        Task task = coordinator.submit("dev_a", RUNNER, request("gated", null));
+        assertTrue(asked.await(10, TimeUnit.SECONDS));
+        assertEquals("the task waits while the person is asked", TaskState.WAITING_PERMISSION,
+                coordinator.find(task.id()).orElseThrow().state());
+        answer.countDown();
+        assertEquals(TaskState.SUCCEEDED, awaitTerminal(task.id()).state());
+        List<String> journal = coordinator.events(task.id(), 0, 100).stream()
+                .map(e -> e.type() + (e.state() == null ? "" : ":" + e.state().name().toLowerCase())).toList();
+        assertEquals(List.of("created:queued", "state:running", "permission.asked", "state:waiting_permission",
+                "permission.replied", "state:running", "state:succeeded"), journal);
+        assertEquals("{\"id\":\"perm_1\"}", coordinator.events(task.id(), 0, 100).get(2).text());
+    }
+
+    @Test
+    public void cancellingATaskThatWaitsForAnAnswerReachesTheGate() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        gate = new ToolGate() {
+            @Override
+            public Decision check(ToolRequest request) {
+                throw new AssertionError("the coordinator passes its prompt channel");
+            }
+
+            @Override
+            public Decision check(ToolRequest request, PromptChannel prompts) {
+                prompts.asked("{}");
+                asked.countDown();
+                while (!prompts.stopRequested()) {
+                    Thread.onSpinWait();
+                }
+                prompts.replied("{}");
+                return Decision.deny("the task was cancelled while it waited");
+            }
+        };
+        Task task = coordinator.submit("dev_a", RUNNER, request("gated", null));
+        assertTrue(asked.await(10, TimeUnit.SECONDS));
+        coordinator.cancel(task.id());
+        assertEquals(TaskState.CANCELLED, awaitTerminal(task.id()).state());
+    }
+
+    private void assertForbidden(Set<String> scopes, TaskRequest request, String message) {
+        try {
+            coordinator.submit("dev_a", scopes, request);
+            fail("accepted " + request + " with " + scopes);
+        } catch (HostException e) {
+            assertEquals(e.getMessage(), ErrorCode.FORBIDDEN, e.code());
+            assertTrue(e.getMessage(), e.getMessage().contains(message));
+            assertTrue(e.action(), e.action().contains("devices:scopes"));
+        }
     }
 
     @Test

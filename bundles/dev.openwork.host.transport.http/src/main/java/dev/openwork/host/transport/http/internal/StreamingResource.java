@@ -263,7 +263,10 @@ public final class StreamingResource implements EventHandler {
         if (e.stream() != null) {
             data.put("stream", e.stream());
         }
-        if (e.text() != null && !TaskEvent.CREATED.equals(e.type())) {
+        boolean permission = TaskEvent.PERMISSION_ASKED.equals(e.type()) || TaskEvent.PERMISSION_REPLIED.equals(e.type());
+        if (permission && e.text() != null) {
+            data.put("permission", permissionJson(e.text()));
+        } else if (e.text() != null && !TaskEvent.CREATED.equals(e.type())) {
             data.put("text", e.text());
         }
         if (e.step() != null) {
@@ -272,7 +275,18 @@ public final class StreamingResource implements EventHandler {
         if (e.exitCode() != null) {
             data.put("exitCode", e.exitCode());
         }
-        return new StreamSession.Outgoing(e.id(), "task." + e.type(), encode(data));
+        // permission events keep their own names (permission.asked, permission.replied), task events are task.<type>
+        return new StreamSession.Outgoing(e.id(), permission ? e.type() : "task." + e.type(), encode(data));
+    }
+
+    /** A question or outcome as a JSON object in the event; text that is not one stays text. */
+    private static Object permissionJson(String text) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(text);
+            return node != null && node.isObject() ? node : text;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return text;
+        }
     }
 
     private static String encode(Map<String, ?> data) {

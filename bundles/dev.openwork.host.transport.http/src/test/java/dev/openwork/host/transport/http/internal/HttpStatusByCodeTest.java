@@ -42,6 +42,7 @@ public class HttpStatusByCodeTest {
         assertEquals(405, HttpStatusByCode.statusOf(ErrorCode.METHOD_NOT_ALLOWED));
         assertEquals(406, HttpStatusByCode.statusOf(ErrorCode.NOT_ACCEPTABLE));
         assertEquals(409, HttpStatusByCode.statusOf(ErrorCode.CONFLICT));
+        assertEquals(410, HttpStatusByCode.statusOf(ErrorCode.EXPIRED));
         assertEquals(413, HttpStatusByCode.statusOf(ErrorCode.PAYLOAD_TOO_LARGE));
         assertEquals(415, HttpStatusByCode.statusOf(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
         assertEquals(429, HttpStatusByCode.statusOf(ErrorCode.RATE_LIMITED));
@@ -73,7 +74,7 @@ public class HttpStatusByCodeTest {
 
     @Test
     public void unknownClientStatusesAreInvalidRequest() {
-        for (int status : new int[] {400, 402, 407, 408, 410, 411, 412, 414, 418, 422, 451, 499}) {
+        for (int status : new int[] {400, 402, 407, 408, 411, 412, 414, 418, 422, 451, 499}) {
             assertEquals("status " + status, ErrorCode.INVALID_REQUEST, HttpStatusByCode.codeOf(status));
         }
     }
