@@ -22,12 +22,21 @@ import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 
 /** Publishes the {@link PairingCoordinator} as the host's {@link PairingService}. */
 @Component(service = PairingService.class)
 public final class PairingComponent implements PairingService {
 
     private final PairingCoordinator coordinator;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
 
     @Activate
     public PairingComponent(@Reference HostIdentity identity, @Reference DeviceRegistry devices, @Reference HostInfo hostInfo) {
@@ -53,7 +62,20 @@ public final class PairingComponent implements PairingService {
             }
         };
         LifetimeFailures failures = new LifetimeFailures(hostInfo.dataDirectory().resolve("pairing").resolve("failures"));
-        this.coordinator = new PairingCoordinator(facts, devices, failures, Clock.systemUTC(), new SecureRandom());
+        this.coordinator = new PairingCoordinator(facts, devices, failures, Clock.systemUTC(), new SecureRandom(),
+                this::post);
+    }
+
+    /** Pairing steps go to telemetry and anyone else listening; pairing works the same without EventAdmin. */
+    private void post(String topic, java.util.Map<String, Object> properties) {
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            try {
+                events.postEvent(new Event(topic, properties));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(PairingComponent.class).debug("Could not post {}", topic, e);
+            }
+        }
     }
 
     @Override

@@ -68,6 +68,7 @@ final class PairingCoordinator {
     private final SecureRandom random;
     private final PairingCodes codes;
     private final PakeCodec codec = new PakeCodec(ECJPAKECurves.NIST_P256);
+    private final PairingEvents events;
 
     private OpenWindow window;
     private Attempt attempt;
@@ -75,6 +76,12 @@ final class PairingCoordinator {
 
     PairingCoordinator(HostFacts host, DeviceRegistry devices, LifetimeFailures lifetimeFailures, Clock clock,
             SecureRandom random) {
+        this(host, devices, lifetimeFailures, clock, random, PairingEvents.NONE);
+    }
+
+    PairingCoordinator(HostFacts host, DeviceRegistry devices, LifetimeFailures lifetimeFailures, Clock clock,
+            SecureRandom random, PairingEvents events) {
+        this.events = events;
         this.host = host;
         this.devices = devices;
         this.lifetimeFailures = lifetimeFailures;
@@ -138,6 +145,7 @@ final class PairingCoordinator {
         String hint = nameHint == null || nameHint.isBlank() ? null : nameHint.strip();
         window = new OpenWindow(codes.next(), now, now.plus(duration), Set.copyOf(scopes), hint);
         attempt = null;
+        events.windowOpened();
         return describe(window);
     }
 
@@ -170,13 +178,16 @@ final class PairingCoordinator {
     synchronized PairingStartResponse start(PairingStartRequest request, String address) {
         OpenWindow current = liveWindow();
         if (current == null) {
+            events.attempt("refused", "no window open");
             throw new HostException(ErrorCode.FORBIDDEN, "No pairing window is open on the host.",
                     "Ask the host's admin to open one (pairing:open on the host console), then try again.");
         }
         if (lifetimeFailures.count() >= PairingCaps.MAX_LIFETIME) {
+            events.attempt("refused", "locked");
             throw capsExhausted();
         }
         if (attempt != null && clock.instant().isBefore(attempt.startedAt().plus(ATTEMPT_TIMEOUT))) {
+            events.attempt("refused", "busy");
             throw new HostException(ErrorCode.CONFLICT, "Another device is pairing with the host right now.",
                     "Wait a minute and try again.");
         }
@@ -194,9 +205,10 @@ final class PairingCoordinator {
             participant.validateRound1PayloadReceived(clientRound1);
             PakeRound2 hostRound2 = PakeCodec.encode(participant.createRound2PayloadToSend());
             attempt = new Attempt(pairingId, request, participant, hostRound1, hostRound2, clock.instant(), address);
+            events.attempt("started", null);
             return new PairingStartResponse(pairingId, hostId, host.hostName(), hostRound1, hostRound2);
         } catch (BadPakeMessage | CryptoException | IllegalArgumentException | IllegalStateException e) {
-            fail(current);
+            fail(current, "bad message");
             throw new HostException(ErrorCode.INVALID_REQUEST, "The pairing message was not valid: " + reason(e) + ".",
                     "Update the OpenWork app or owctl; the host shows a new code, start again with it.");
         }
@@ -222,7 +234,7 @@ final class PairingCoordinator {
                 a.participant().validateRound2PayloadReceived(clientRound2);
                 macKey = PairingTranscript.macKey(a.participant().calculateKeyingMaterial());
             } catch (BadPakeMessage | CryptoException | IllegalArgumentException | IllegalStateException e) {
-                fail(current);
+                fail(current, "bad message");
                 throw new HostException(ErrorCode.INVALID_REQUEST, "The pairing message was not valid: " + reason(e) + ".",
                         "The host shows a new code: start again with it.");
             }
@@ -230,7 +242,7 @@ final class PairingCoordinator {
                     a.hostRound2(), request.round2(), host.spkiSha256());
             String expected = PairingTranscript.confirmation(macKey, PairingProtocol.CLIENT_LABEL, transcript);
             if (!PairingTranscript.sameMac(expected, request.clientMac())) {
-                fail(current);
+                fail(current, "wrong code or intercepted");
                 throw new HostException(ErrorCode.INVALID_REQUEST,
                         "Pairing failed: the code was wrong, or something between you and the host intercepts the connection.",
                         "Check the code the host shows now (it changed) and try again; if it fails with the right code, "
@@ -246,6 +258,7 @@ final class PairingCoordinator {
                 oldest.decision.complete(outcome(oldest, PairingResult.EXPIRED, null, null, List.of()));
             }
             confirmed.add(done);
+            events.attempt("confirmed", null);
             if (!preApproved.isEmpty()) {
                 approveLocked(done, preApproved);
             }
@@ -318,12 +331,14 @@ final class PairingCoordinator {
     synchronized void deny(String pairingId) {
         Confirmed c = pendingOrThrow(pairingId);
         c.decision.complete(outcome(c, PairingResult.DENIED, null, null, List.of()));
+        events.attempt("denied", null);
     }
 
     private void approveLocked(Confirmed c, Set<String> scopes) {
         DeviceRegistry.Registration registration = devices.register(c.request.deviceName(), c.request.platform(), scopes);
         c.decision.complete(outcome(c, PairingResult.APPROVED, registration.device().id(), registration.credential(),
                 List.copyOf(registration.device().scopes())));
+        events.attempt("approved", null);
     }
 
     private Confirmed pendingOrThrow(String pairingId) {
@@ -350,6 +365,7 @@ final class PairingCoordinator {
     private void expireIfStale(Confirmed c) {
         if (!c.decision.isDone() && !clock.instant().isBefore(c.since.plus(APPROVAL_TIMEOUT))) {
             c.decision.complete(outcome(c, PairingResult.EXPIRED, null, null, List.of()));
+            events.attempt("expired", null);
         }
     }
 
@@ -369,7 +385,8 @@ final class PairingCoordinator {
     }
 
     /** A failed attempt: count it everywhere, replace the code, close the window at its cap. */
-    private void fail(OpenWindow current) {
+    private void fail(OpenWindow current, String cause) {
+        events.attempt("failed", cause);
         attempt = null;
         current.failures++;
         int lifetime = lifetimeFailures.increment();
