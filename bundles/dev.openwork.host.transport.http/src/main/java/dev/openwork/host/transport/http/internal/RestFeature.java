@@ -74,6 +74,9 @@ public final class RestFeature implements Feature {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile HostIdentity identity;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile org.osgi.service.event.EventAdmin eventAdmin;
 
     @Activate
     public RestFeature(Config config) {
@@ -94,8 +97,9 @@ public final class RestFeature implements Feature {
         context.register(new JacksonJsonProvider(mapper));
         context.register(new ErrorResponses());
         context.register(new BodyLimitFilter(() -> maxBodyBytes));
-        context.register(new OriginGuard(this::allowedHostNames));
-        context.register(new CallerAuthenticator(() -> devices, () -> admin));
+        ClientFailures failures = ClientFailures.on(() -> eventAdmin);
+        context.register(new OriginGuard(this::allowedHostNames, failures));
+        context.register(new CallerAuthenticator(() -> devices, () -> admin, failures));
         return true;
     }
 

@@ -79,6 +79,9 @@ public final class StreamingResource implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile TaskService tasks;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile org.osgi.service.event.EventAdmin eventAdmin;
     private volatile TaskService.Subscription subscription;
     private volatile long hostEventIds;
 
@@ -201,6 +204,7 @@ public final class StreamingResource implements EventHandler {
         session.onClose(() -> sessions.remove(session));
         sessions.put(session, filter);
         session.start();
+        announceConnected(session.deviceId());
         return session;
     }
 
@@ -212,6 +216,15 @@ public final class StreamingResource implements EventHandler {
                     session.offer(toOutgoing(event));
                 }
             }));
+        }
+    }
+
+    /** A stream is a client staying connected: telemetry counts it as a connection. */
+    private void announceConnected(String deviceId) {
+        org.osgi.service.event.EventAdmin events = eventAdmin;
+        if (events != null) {
+            events.postEvent(new Event(HostTopics.CLIENT_CONNECTED, Map.of(HostEventProperties.KIND, "stream",
+                    HostEventProperties.DEVICE_ID, deviceId == null ? "admin" : deviceId)));
         }
     }
 
