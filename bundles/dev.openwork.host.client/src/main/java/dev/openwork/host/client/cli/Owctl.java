@@ -88,6 +88,8 @@ public final class Owctl {
               admin deny ID
               admin devices        list paired devices
               admin revoke DEVICE-ID
+              admin login          print a one-time link that signs a browser on this machine in to the
+                                   host's web page (valid 2 minutes, works once)
               admin options: --data DIR (the host's data folder; default $OPENWORK_HOST_DATA, else
                              <host home>/data), --port N (default $OPENWORK_HOST_PORT, else 4747)
 
@@ -487,7 +489,7 @@ public final class Owctl {
 
     private int admin(List<String> words) throws UsageException {
         if (words.isEmpty()) {
-            throw new UsageException("admin needs a subcommand: pairing-open, pending, approve, deny, devices, revoke");
+            throw new UsageException("admin needs a subcommand: pairing-open, pending, approve, deny, devices, revoke, login");
         }
         String sub = words.get(0);
         Args args = Args.parse(words.subList(1, words.size()),
@@ -572,9 +574,16 @@ public final class Owctl {
                 out.println("Revoked " + Text.safe(id, 128) + ": its credential stops working at once.");
                 return OK;
             }
+            case "login": {
+                args.expectPositionals(0, 0, "admin login takes only options");
+                LocalAdminClient.LoginLink link = adminClient(args).loginLink();
+                out.println("Open this link in a browser on this machine before " + time(link.expiresAt()) + "; it works once:");
+                out.println("  " + Text.safe(link.link(), 300));
+                return OK;
+            }
             default:
                 throw new UsageException("unknown admin subcommand '" + Text.safe(sub, 40)
-                        + "' (pairing-open, pending, approve, deny, devices, revoke)");
+                        + "' (pairing-open, pending, approve, deny, devices, revoke, login)");
         }
     }
 
