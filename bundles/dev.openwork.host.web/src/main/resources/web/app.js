@@ -418,6 +418,11 @@ async function start() {
   $('close-window').addEventListener('click', () => act(() => api('DELETE', '/v1/pairing/window'), 'The pairing window is closed.'));
   $('range-day').addEventListener('click', () => setRange('day'));
   $('range-week').addEventListener('click', () => setRange('week'));
+  // a login link opened in a tab that already shows the page only changes the fragment: no reload
+  window.addEventListener('hashchange', async () => {
+    await signInFromFragment();
+    await refresh();
+  });
   await signInFromFragment();
   await refresh();
   schedule();
