@@ -97,12 +97,13 @@ public final class TelemetryComponent implements MetricsService {
 
     private synchronized void apply(Config newConfig) {
         boolean wasEnabled = config != null && config.enabled();
-        this.config = newConfig;
         if (newConfig.enabled() && !wasEnabled) {
             startCollecting();
         } else if (!newConfig.enabled() && wasEnabled) {
             stopCollecting();
         }
+        // only now: enabled() says true once the handler listens, false once it no longer does
+        this.config = newConfig;
         if (newConfig.enabled()) {
             if (flushes != null) {
                 flushes.cancel(false);
