@@ -52,6 +52,8 @@ public class TelemetryIT {
     private PairingService pairing;
     @Inject
     private ConfigurationAdmin configurationAdmin;
+    @Inject
+    private org.apache.felix.service.command.CommandProcessor commands;
 
     @Configuration
     public Option[] configuration() {
@@ -120,5 +122,30 @@ public class TelemetryIT {
         assertTrue(pairing.window().isPresent());
         assertTrue(health.run(java.util.List.of("pairing")).get(0).actions().isEmpty());
         pairing.close();
+    }
+
+    @Test
+    public void theConsoleListsAndRunsActionsAndShowsMetrics() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.felix.service.command.CommandSession session =
+                commands.createSession(new java.io.ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            pairing.close();
+            String healthText = String.valueOf(session.execute("host:health"));
+            assertTrue(healthText, healthText.contains("-> host:fix open-pairing-window"));
+            String actions = String.valueOf(session.execute("host:actions"));
+            assertTrue(actions, actions.contains("reset-pairing-caps") && actions.contains("Open a pairing window"));
+            String fixed = String.valueOf(session.execute("host:fix open-pairing-window"));
+            assertTrue(fixed, fixed.contains("pairing window is open"));
+            assertTrue(pairing.window().isPresent());
+            String unknown = String.valueOf(session.execute("host:fix no-such-action"));
+            assertTrue(unknown, unknown.contains("No recovery action is named no-such-action"));
+            String shown = String.valueOf(session.execute("metrics:show"));
+            assertTrue(shown, shown.contains("Pairing:") && shown.contains("Nothing of this leaves the host"));
+        } finally {
+            session.close();
+            pairing.close();
+        }
     }
 }

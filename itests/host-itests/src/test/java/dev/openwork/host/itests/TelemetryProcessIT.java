@@ -56,11 +56,22 @@ public class TelemetryProcessIT {
             assertEquals(task.body(), 201, task.status());
         }
         assertEquals(200, admin.post("/v1/health/actions/open-pairing-window", "application/json", "").status());
+        // a TLS 1.2 client on the LAN listener fails its handshake: a connection failure by cause
+        javax.net.ssl.SSLContext tls = Tls.recordingContext(new java.util.concurrent.atomic.AtomicReference<>());
+        try (javax.net.ssl.SSLSocket old = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", host.lanPort)) {
+            old.setEnabledProtocols(new String[] {"TLSv1.2"});
+            old.setSoTimeout(5000);
+            old.startHandshake();
+            throw new AssertionError("a TLS 1.2 handshake succeeded");
+        } catch (java.io.IOException expected) {
+            // refused, as it must be
+        }
         JsonNode counted = Conditions.await("the tasks and refusals to be counted", Duration.ofSeconds(30), () -> {
             JsonNode s = summary();
             return s.path("tasks").path("succeeded").asInt() == 1 && s.path("tasks").path("failed").asInt() == 1
                     && s.path("connectionFailures").path("bad_credential").asInt() == 1
-                    && s.path("connectionFailures").path("no_credential").asInt() == 1 ? s : null;
+                    && s.path("connectionFailures").path("no_credential").asInt() == 1
+                    && s.path("connectionFailures").path("tls_handshake").asInt() >= 1 ? s : null;
         });
         assertEquals(1, counted.path("starts").asInt());
         assertEquals(1, counted.path("pairingWindows").asInt());
