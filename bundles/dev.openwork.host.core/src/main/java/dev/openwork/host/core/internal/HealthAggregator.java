@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +136,7 @@ public final class HealthAggregator implements HealthService {
     @Override
     public List<HealthActionInfo> actions() {
         List<HealthActionInfo> infos = new ArrayList<>();
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (RegisteredAction action : sortedActions()) {
             if (seen.add(action.info().id())) {
                 infos.add(action.info());
@@ -270,7 +271,7 @@ public final class HealthAggregator implements HealthService {
         if (result.actions().isEmpty()) {
             return result;
         }
-        Set<String> registered = new java.util.HashSet<>();
+        Set<String> registered = new HashSet<>();
         actions.values().forEach(a -> registered.add(a.info().id()));
         List<String> runnable = result.actions().stream().filter(registered::contains).distinct().toList();
         return runnable.size() == result.actions().size() ? result : result.withActions(runnable);

@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
@@ -27,6 +28,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.slf4j.LoggerFactory;
 
 /** Publishes the {@link PairingCoordinator} as the host's {@link PairingService}. */
 @Component(service = PairingService.class)
@@ -67,13 +69,13 @@ public final class PairingComponent implements PairingService {
     }
 
     /** Pairing steps go to telemetry and anyone else listening; pairing works the same without EventAdmin. */
-    private void post(String topic, java.util.Map<String, Object> properties) {
+    private void post(String topic, Map<String, Object> properties) {
         EventAdmin events = eventAdmin;
         if (events != null) {
             try {
                 events.postEvent(new Event(topic, properties));
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(PairingComponent.class).debug("Could not post {}", topic, e);
+                LoggerFactory.getLogger(PairingComponent.class).debug("Could not post {}", topic, e);
             }
         }
     }

@@ -26,6 +26,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -76,7 +77,7 @@ public final class RestFeature implements Feature {
     private volatile HostIdentity identity;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile org.osgi.service.event.EventAdmin eventAdmin;
+    private volatile EventAdmin eventAdmin;
 
     @Activate
     public RestFeature(Config config) {

@@ -1,6 +1,7 @@
 package dev.openwork.host.transport.http.internal;
 
 import dev.openwork.host.api.auth.AdminAccess;
+import dev.openwork.host.api.devices.Scopes;
 import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
 import jakarta.ws.rs.Consumes;
@@ -75,7 +76,7 @@ public final class SessionResource {
      */
     @POST
     @Path("link")
-    @Access(scope = dev.openwork.host.api.devices.Scopes.ADMIN, listener = Access.Listener.LOCAL)
+    @Access(scope = Scopes.ADMIN, listener = Access.Listener.LOCAL)
     public LoginLink link() {
         String code = admin.issueLoginCode(LINK_VALIDITY);
         return new LoginLink("http://127.0.0.1:" + servletRequest.getLocalPort() + "/#login=" + code,
