@@ -157,6 +157,19 @@ public final class LocalAdminClient {
         callNoContent(request, "the denial");
     }
 
+    /** A one-time login link for the web page, and when it stops working. */
+    public record LoginLink(String link, java.time.Instant expiresAt) {
+    }
+
+    /**
+     * {@code POST /v1/session/link}: a one-time login link for a browser on the host; the code is in
+     * the link's fragment, which the browser never sends to a server.
+     */
+    public LoginLink loginLink() {
+        HttpRequest request = calls.request("/v1/session/link", CALL_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build();
+        return call(request, Json.MAPPER.constructType(LoginLink.class), "the login link");
+    }
+
     /** {@code GET /v1/devices}. */
     public List<Device> devices() {
         JavaType type = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Device.class);

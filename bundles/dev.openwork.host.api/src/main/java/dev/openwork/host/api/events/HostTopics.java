@@ -36,14 +36,38 @@ public final class HostTopics {
     /**
      * The pairing window opened or closed (explicitly, after a pairing, at a cap or when its time
      * ran out); properties: {@link HostEventProperties#PAIRING_OPEN}, and while open
-     * {@link HostEventProperties#CLOSES_AT}.
+     * {@link HostEventProperties#CLOSES_AT}. Discovery follows it for its pairing flag.
      */
     public static final String PAIRING_WINDOW = ROOT + "pairing/WINDOW";
 
-    /** A client connected (a stream opened or a request authenticated). */
+    /**
+     * A client connected: a LAN connection completed its TLS handshake, or an event stream opened;
+     * properties: {@link HostEventProperties#KIND} ({@code tls} or {@code stream}), for streams
+     * {@link HostEventProperties#DEVICE_ID} ({@code admin} for the local admin).
+     */
     public static final String CLIENT_CONNECTED = ROOT + "client/CONNECTED";
-    /** A client's connection or authentication failed; properties carry the cause. */
+    /**
+     * A client's connection or request was refused before it reached its route; properties:
+     * {@link HostEventProperties#REASON} (one of the {@code REASON_*} values of
+     * {@link HostEventProperties}) and {@link HostEventProperties#CAUSE} in plain words.
+     */
     public static final String CLIENT_FAILED = ROOT + "client/FAILED";
+
+    /**
+     * An admin opened a pairing window.
+     *
+     * @since 1.1
+     */
+    public static final String PAIRING_WINDOW_OPENED = ROOT + "pairing/WINDOW_OPENED";
+    /**
+     * A step of a pairing attempt ended; properties: {@link HostEventProperties#OUTCOME}, one of
+     * {@code started}, {@code failed}, {@code confirmed}, {@code approved}, {@code denied},
+     * {@code expired}, {@code refused} (no window, locked, busy), and for {@code failed} and
+     * {@code refused} the {@link HostEventProperties#CAUSE}. Never carries the code.
+     *
+     * @since 1.1
+     */
+    public static final String PAIRING_ATTEMPT = ROOT + "pairing/ATTEMPT";
 
     private HostTopics() {
     }

@@ -1,5 +1,6 @@
 package dev.openwork.host.api.health;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,15 +15,25 @@ import java.util.Objects;
  * @param action  what the admin should do to recover, or {@code null} when nothing is needed
  * @param details measured facts behind the verdict (free space, addresses, ...); never a secret;
  *                empty when there are none
+ * @param actions ids of registered {@link HealthAction}s that would help now, best first; empty when
+ *                none (the console runs one with {@code host:fix <id>}, the page shows a button)
+ * @since 1.1
  */
 public record HealthCheckResult(String name, HealthStatus status, String cause, String action,
-        Map<String, Object> details) {
+        Map<String, Object> details, List<String> actions) {
 
     public HealthCheckResult {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(cause, "cause");
         details = details == null ? Map.of() : Map.copyOf(details);
+        actions = actions == null ? List.of() : List.copyOf(actions);
+    }
+
+    /** A result that offers no runnable action. */
+    public HealthCheckResult(String name, HealthStatus status, String cause, String action,
+            Map<String, Object> details) {
+        this(name, status, cause, action, details, List.of());
     }
 
     /** A passing result with no action. */
@@ -32,6 +43,11 @@ public record HealthCheckResult(String name, HealthStatus status, String cause, 
 
     /** This result under another name; used when the aggregator names a check by its service. */
     public HealthCheckResult withName(String newName) {
-        return new HealthCheckResult(newName, status, cause, action, details);
+        return new HealthCheckResult(newName, status, cause, action, details, actions);
+    }
+
+    /** This result offering these action ids instead. */
+    public HealthCheckResult withActions(List<String> actionIds) {
+        return new HealthCheckResult(name, status, cause, action, details, actionIds);
     }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Aggregates every registered {@link HealthCheck}. Thread-safe; each call runs the checks afresh,
- * in parallel, each under a deadline, so a hanging check never hangs the caller.
+ * Aggregates every registered {@link HealthCheck} and {@link HealthAction}. Thread-safe; each call
+ * runs the checks afresh, in parallel, each under a deadline, so a hanging check never hangs the
+ * caller.
  */
 @ProviderType
 public interface HealthService {
@@ -24,4 +25,21 @@ public interface HealthService {
      *         matches no registered check
      */
     List<HealthCheckResult> run(Collection<String> names);
+
+    /**
+     * The recovery actions registered now, sorted by id.
+     *
+     * @since 1.1
+     */
+    List<HealthActionInfo> actions();
+
+    /**
+     * Runs one recovery action under the aggregator's action deadline.
+     *
+     * @throws dev.openwork.host.api.error.HostException {@code NOT_FOUND} for an unknown id,
+     *         {@code UNAVAILABLE} when it overruns its deadline or fails inside, or whatever typed
+     *         error the action itself raised
+     * @since 1.1
+     */
+    HealthActionResult runAction(String actionId);
 }

@@ -105,6 +105,8 @@ public final class Owctl {
               admin revoke DEVICE-ID
               admin discovery [mdns|manual]
                                    show how clients find the host (and its connect links), or switch
+              admin login          print a one-time link that signs a browser on this machine in to the
+                                   host's web page (valid 2 minutes, works once)
               admin options: --data DIR (the host's data folder; default $OPENWORK_HOST_DATA, else
                              <host home>/data), --port N (default $OPENWORK_HOST_PORT, else 4747)
 
@@ -624,7 +626,7 @@ public final class Owctl {
 
     private int admin(List<String> words) throws UsageException {
         if (words.isEmpty()) {
-            throw new UsageException("admin needs a subcommand: pairing-open, pending, approve, deny, devices, revoke, discovery");
+            throw new UsageException("admin needs a subcommand: pairing-open, pending, approve, deny, devices, revoke, discovery, login");
         }
         String sub = words.get(0);
         Args args = Args.parse(words.subList(1, words.size()),
@@ -723,9 +725,16 @@ public final class Owctl {
                 status.connectLinks().forEach(link -> out.println("  Connect link: " + Text.safe(link, 300)));
                 return status.running() && status.working() ? OK : FAILURE;
             }
+            case "login": {
+                args.expectPositionals(0, 0, "admin login takes only options");
+                LocalAdminClient.LoginLink link = adminClient(args).loginLink();
+                out.println("Open this link in a browser on this machine before " + time(link.expiresAt()) + "; it works once:");
+                out.println("  " + Text.safe(link.link(), 300));
+                return OK;
+            }
             default:
                 throw new UsageException("unknown admin subcommand '" + Text.safe(sub, 40)
-                        + "' (pairing-open, pending, approve, deny, devices, revoke, discovery)");
+                        + "' (pairing-open, pending, approve, deny, devices, revoke, discovery, login)");
         }
     }
 

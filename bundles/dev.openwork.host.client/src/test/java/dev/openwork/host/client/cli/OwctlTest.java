@@ -204,6 +204,8 @@ public class OwctlTest {
             } else if (key.equals("GET /v1/devices")) {
                 answer = "[{\"id\":\"dev_1\",\"name\":\"phone\",\"platform\":\"ios\",\"scopes\":[\"tasks:run\",\"status:read\"],"
                         + "\"pairedAt\":\"2026-01-01T00:02:00Z\",\"lastSeenAt\":null,\"lastAddress\":null}]";
+            } else if (key.equals("POST /v1/session/link")) {
+                answer = "{\"link\":\"http://127.0.0.1:4747/#login=one-time-code\",\"expiresAt\":\"2026-01-01T00:02:00Z\"}";
             } else if (key.equals("POST /v1/pairing/pending/nope/approve")) {
                 status = 404;
                 answer = "{\"code\":\"not_found\",\"message\":\"No device waits for approval under nope.\",\"action\":\"List them.\"}";
@@ -255,6 +257,9 @@ public class OwctlTest {
             assertEquals("DELETE /v1/devices/dev_1", adminRequests.get(5));
             assertEquals(1, run("admin", "approve", "nope"));
             assertTrue(err(), err().contains("No device waits for approval under nope."));
+            assertEquals(err(), 0, run("admin", "login"));
+            assertTrue(out(), out().contains("http://127.0.0.1:4747/#login=one-time-code") && out().contains("works once"));
+            assertEquals("POST /v1/session/link", adminRequests.get(adminRequests.size() - 1));
         } finally {
             server.stop(0);
         }

@@ -1,5 +1,8 @@
 package dev.openwork.host.console.internal;
 
+import dev.openwork.host.api.error.HostException;
+import dev.openwork.host.api.health.HealthActionInfo;
+import dev.openwork.host.api.health.HealthActionResult;
 import dev.openwork.host.api.health.HealthCheckResult;
 import dev.openwork.host.api.health.HealthReport;
 import dev.openwork.host.api.health.HealthService;
@@ -25,7 +28,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = HostCommands.class, property = {
         "osgi.command.scope=host",
         "osgi.command.function=info",
-        "osgi.command.function=health"})
+        "osgi.command.function=health",
+        "osgi.command.function=actions",
+        "osgi.command.function=fix"})
 public final class HostCommands {
 
     /** The servlet whiteboard runtime advertises its listening URLs under this property. */
@@ -87,8 +92,34 @@ public final class HostCommands {
             if (check.action() != null) {
                 out.append(String.format("  %-8s %-14s -> %s%n", "", "", check.action()));
             }
+            for (String action : check.actions()) {
+                out.append(String.format("  %-8s %-14s -> host:fix %s%n", "", "", action));
+            }
         }
         return out.toString();
+    }
+
+    /** The recovery actions the host offers now. */
+    public String actions() {
+        List<HealthActionInfo> actions = health.actions();
+        if (actions.isEmpty()) {
+            return "No recovery action is installed.\n";
+        }
+        StringBuilder out = new StringBuilder();
+        for (HealthActionInfo action : actions) {
+            out.append(String.format("  %-24s %-12s %s%n", action.id(), action.check(), action.label()));
+        }
+        return out.toString();
+    }
+
+    /** Runs a recovery action by id ({@code host:fix open-pairing-window}); a refusal comes back as a sentence. */
+    public String fix(String actionId) {
+        try {
+            HealthActionResult result = health.runAction(actionId);
+            return result.message() + "\n";
+        } catch (HostException e) {
+            return e.getMessage() + (e.action() == null ? "" : " " + e.action()) + "\n";
+        }
     }
 
     private List<String> endpoints() {

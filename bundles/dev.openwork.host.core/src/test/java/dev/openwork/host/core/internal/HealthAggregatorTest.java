@@ -8,6 +8,9 @@ import static org.junit.Assert.fail;
 
 import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
+import dev.openwork.host.api.health.HealthAction;
+import dev.openwork.host.api.health.HealthActionInfo;
+import dev.openwork.host.api.health.HealthActionResult;
 import dev.openwork.host.api.health.HealthCheck;
 import dev.openwork.host.api.health.HealthCheckResult;
 import dev.openwork.host.api.health.HealthReport;
@@ -30,6 +33,7 @@ import org.junit.Test;
 public class HealthAggregatorTest {
 
     private static final long TIMEOUT_MILLIS = 200;
+    private static final long ACTION_TIMEOUT_MILLIS = 300;
     private static final Instant STARTED = Instant.now().minusSeconds(42);
 
     private final HostInfo hostInfo = new HostInfo() {
@@ -58,6 +62,11 @@ public class HealthAggregatorTest {
             @Override
             public long checkTimeoutMillis() {
                 return TIMEOUT_MILLIS;
+            }
+
+            @Override
+            public long actionTimeoutMillis() {
+                return ACTION_TIMEOUT_MILLIS;
             }
 
             @Override
@@ -293,5 +302,101 @@ public class HealthAggregatorTest {
         HealthCheckResult result = aggregator.report().checks().get(0);
         assertEquals("check-4711", result.name());
         assertEquals(HealthStatus.WARNING, result.status());
+    }
+
+    private Map<String, Object> action(String id, String check, HealthAction action) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("service.id", nextServiceId++);
+        props.put(HealthAction.ID, id);
+        props.put(HealthAction.CHECK, check);
+        props.put(HealthAction.LABEL, "Fix " + id);
+        aggregator.addAction(action, props);
+        return props;
+    }
+
+    @Test
+    public void actionsAreListedSortedAndRunById() {
+        AtomicInteger runs = new AtomicInteger();
+        action("zz-restart", "discovery", () -> new HealthActionResult("zz-restart", "restarted", null));
+        action("open-window", "pairing", () -> {
+            runs.incrementAndGet();
+            return new HealthActionResult("open-window", "opened", Map.of("minutes", 5));
+        });
+        assertEquals(List.of(new HealthActionInfo("open-window", "pairing", "Fix open-window"),
+                new HealthActionInfo("zz-restart", "discovery", "Fix zz-restart")), aggregator.actions());
+        HealthActionResult result = aggregator.runAction("open-window");
+        assertEquals("opened", result.message());
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    public void anUnknownActionIsNotFoundAndAFailingOneIsUnavailableOrItsOwnError() {
+        action("broken", "x", () -> {
+            throw new IllegalStateException("boom");
+        });
+        action("refusing", "x", () -> {
+            throw new HostException(ErrorCode.CONFLICT, "busy", "wait");
+        });
+        try {
+            aggregator.runAction("nope");
+            fail("an unknown action ran");
+        } catch (HostException e) {
+            assertEquals(ErrorCode.NOT_FOUND, e.code());
+            assertTrue(e.action(), e.action().contains("broken"));
+        }
+        try {
+            aggregator.runAction("broken");
+            fail("a failing action succeeded");
+        } catch (HostException e) {
+            assertEquals(ErrorCode.UNAVAILABLE, e.code());
+            assertTrue(e.getMessage(), e.getMessage().contains("IllegalStateException"));
+        }
+        try {
+            aggregator.runAction("refusing");
+            fail("a refusing action succeeded");
+        } catch (HostException e) {
+            assertEquals(ErrorCode.CONFLICT, e.code());
+        }
+    }
+
+    @Test(timeout = 5000)
+    public void aHangingActionFailsAtItsDeadline() {
+        CountDownLatch release = new CountDownLatch(1);
+        action("hang", "x", () -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new HealthActionResult("hang", "late", null);
+        });
+        try {
+            aggregator.runAction("hang");
+            fail("a hanging action returned");
+        } catch (HostException e) {
+            assertEquals(ErrorCode.UNAVAILABLE, e.code());
+            assertTrue(e.getMessage(), e.getMessage().contains(ACTION_TIMEOUT_MILLIS + " ms"));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    public void checkResultsOfferOnlyRegisteredActionsAndRemovedActionsDisappear() {
+        Map<String, Object> reset = action("reset-caps", "pairing", () -> new HealthActionResult("reset-caps", "done", null));
+        register("pairing", () -> new HealthCheckResult("pairing", HealthStatus.CRITICAL, "locked", "reset",
+                null, List.of("reset-caps", "not-installed")));
+        assertEquals(List.of("reset-caps"), aggregator.report().checks().get(0).actions());
+        aggregator.removeAction(null, reset);
+        assertEquals(List.of(), aggregator.report().checks().get(0).actions());
+        assertTrue(aggregator.actions().isEmpty());
+    }
+
+    @Test
+    public void anActionWithoutIdIsIgnored() {
+        Map<String, Object> props = new HashMap<>();
+        props.put("service.id", 99L);
+        aggregator.addAction(() -> new HealthActionResult("x", "y", null), props);
+        assertTrue(aggregator.actions().isEmpty());
     }
 }

@@ -39,6 +39,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the {@link PairingCoordinator} as the host's {@link PairingService}, tells EventAdmin
@@ -57,11 +58,11 @@ public final class PairingComponent implements PairingService {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin events;
+    private volatile HostAnnouncement announcement;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile HostAnnouncement announcement;
+    private volatile EventAdmin eventAdmin;
 
     @Activate
     public PairingComponent(@Reference HostIdentity identity, @Reference DeviceRegistry devices, @Reference HostInfo hostInfo,
@@ -97,7 +98,8 @@ public final class PairingComponent implements PairingService {
             }
         };
         LifetimeFailures failures = new LifetimeFailures(hostInfo.dataDirectory().resolve("pairing").resolve("failures"));
-        this.coordinator = new PairingCoordinator(facts, devices, failures, Clock.systemUTC(), new SecureRandom());
+        this.coordinator = new PairingCoordinator(facts, devices, failures, Clock.systemUTC(), new SecureRandom(),
+                this::post);
         coordinator.onWindowChange(this::windowChanged);
     }
 
@@ -114,9 +116,18 @@ public final class PairingComponent implements PairingService {
             long delay = Math.max(0, Duration.between(Instant.now(), closesAt).toMillis()) + 5;
             expiry.schedule(coordinator::window, delay, TimeUnit.MILLISECONDS); // closes it if its time is up
         }
-        EventAdmin current = events;
-        if (current != null) {
-            current.postEvent(new Event(HostTopics.PAIRING_WINDOW, properties));
+        post(HostTopics.PAIRING_WINDOW, properties);
+    }
+
+    /** Pairing steps go to telemetry and anyone else listening; pairing works the same without EventAdmin. */
+    private void post(String topic, Map<String, Object> properties) {
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            try {
+                events.postEvent(new Event(topic, properties));
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(PairingComponent.class).debug("Could not post {}", topic, e);
+            }
         }
     }
 

@@ -69,6 +69,7 @@ final class PairingCoordinator {
     private final PairingCodes codes;
     private final PakeCodec codec = new PakeCodec(ECJPAKECurves.NIST_P256);
     private volatile WindowListener windowListener = (open, closesAt) -> { };
+    private final PairingEvents events;
 
     private OpenWindow window;
     private Attempt attempt;
@@ -76,6 +77,12 @@ final class PairingCoordinator {
 
     PairingCoordinator(HostFacts host, DeviceRegistry devices, LifetimeFailures lifetimeFailures, Clock clock,
             SecureRandom random) {
+        this(host, devices, lifetimeFailures, clock, random, PairingEvents.NONE);
+    }
+
+    PairingCoordinator(HostFacts host, DeviceRegistry devices, LifetimeFailures lifetimeFailures, Clock clock,
+            SecureRandom random, PairingEvents events) {
+        this.events = events;
         this.host = host;
         this.devices = devices;
         this.lifetimeFailures = lifetimeFailures;
@@ -157,6 +164,7 @@ final class PairingCoordinator {
         window = new OpenWindow(codes.next(), now, now.plus(duration), Set.copyOf(scopes), hint);
         attempt = null;
         windowListener.windowChanged(true, window.closesAt);
+        events.windowOpened();
         return describe(window);
     }
 
@@ -189,13 +197,16 @@ final class PairingCoordinator {
     synchronized PairingStartResponse start(PairingStartRequest request, String address) {
         OpenWindow current = liveWindow();
         if (current == null) {
+            events.attempt("refused", "no window open");
             throw new HostException(ErrorCode.FORBIDDEN, "No pairing window is open on the host.",
                     "Ask the host's admin to open one (pairing:open on the host console), then try again.");
         }
         if (lifetimeFailures.count() >= PairingCaps.MAX_LIFETIME) {
+            events.attempt("refused", "locked");
             throw capsExhausted();
         }
         if (attempt != null && clock.instant().isBefore(attempt.startedAt().plus(ATTEMPT_TIMEOUT))) {
+            events.attempt("refused", "busy");
             throw new HostException(ErrorCode.CONFLICT, "Another device is pairing with the host right now.",
                     "Wait a minute and try again.");
         }
@@ -213,9 +224,10 @@ final class PairingCoordinator {
             participant.validateRound1PayloadReceived(clientRound1);
             PakeRound2 hostRound2 = PakeCodec.encode(participant.createRound2PayloadToSend());
             attempt = new Attempt(pairingId, request, participant, hostRound1, hostRound2, clock.instant(), address);
+            events.attempt("started", null);
             return new PairingStartResponse(pairingId, hostId, host.hostName(), hostRound1, hostRound2);
         } catch (BadPakeMessage | CryptoException | IllegalArgumentException | IllegalStateException e) {
-            fail(current);
+            fail(current, "bad message");
             throw new HostException(ErrorCode.INVALID_REQUEST, "The pairing message was not valid: " + reason(e) + ".",
                     "Update the OpenWork app or owctl; the host shows a new code, start again with it.");
         }
@@ -241,7 +253,7 @@ final class PairingCoordinator {
                 a.participant().validateRound2PayloadReceived(clientRound2);
                 macKey = PairingTranscript.macKey(a.participant().calculateKeyingMaterial());
             } catch (BadPakeMessage | CryptoException | IllegalArgumentException | IllegalStateException e) {
-                fail(current);
+                fail(current, "bad message");
                 throw new HostException(ErrorCode.INVALID_REQUEST, "The pairing message was not valid: " + reason(e) + ".",
                         "The host shows a new code: start again with it.");
             }
@@ -249,7 +261,7 @@ final class PairingCoordinator {
                     a.hostRound2(), request.round2(), host.spkiSha256());
             String expected = PairingTranscript.confirmation(macKey, PairingProtocol.CLIENT_LABEL, transcript);
             if (!PairingTranscript.sameMac(expected, request.clientMac())) {
-                fail(current);
+                fail(current, "wrong code or intercepted");
                 throw new HostException(ErrorCode.INVALID_REQUEST,
                         "Pairing failed: the code was wrong, or something between you and the host intercepts the connection.",
                         "Check the code the host shows now (it changed) and try again; if it fails with the right code, "
@@ -265,6 +277,7 @@ final class PairingCoordinator {
                 oldest.decision.complete(outcome(oldest, PairingResult.EXPIRED, null, null, List.of()));
             }
             confirmed.add(done);
+            events.attempt("confirmed", null);
             if (!preApproved.isEmpty()) {
                 approveLocked(done, preApproved);
             }
@@ -337,12 +350,14 @@ final class PairingCoordinator {
     synchronized void deny(String pairingId) {
         Confirmed c = pendingOrThrow(pairingId);
         c.decision.complete(outcome(c, PairingResult.DENIED, null, null, List.of()));
+        events.attempt("denied", null);
     }
 
     private void approveLocked(Confirmed c, Set<String> scopes) {
         DeviceRegistry.Registration registration = devices.register(c.request.deviceName(), c.request.platform(), scopes);
         c.decision.complete(outcome(c, PairingResult.APPROVED, registration.device().id(), registration.credential(),
                 List.copyOf(registration.device().scopes())));
+        events.attempt("approved", null);
     }
 
     private Confirmed pendingOrThrow(String pairingId) {
@@ -369,6 +384,7 @@ final class PairingCoordinator {
     private void expireIfStale(Confirmed c) {
         if (!c.decision.isDone() && !clock.instant().isBefore(c.since.plus(APPROVAL_TIMEOUT))) {
             c.decision.complete(outcome(c, PairingResult.EXPIRED, null, null, List.of()));
+            events.attempt("expired", null);
         }
     }
 
@@ -388,7 +404,8 @@ final class PairingCoordinator {
     }
 
     /** A failed attempt: count it everywhere, replace the code, close the window at its cap. */
-    private void fail(OpenWindow current) {
+    private void fail(OpenWindow current, String cause) {
+        events.attempt("failed", cause);
         attempt = null;
         current.failures++;
         int lifetime = lifetimeFailures.increment();

@@ -361,4 +361,42 @@ public class PairingCoordinatorTest {
             return this;
         }
     }
+
+    @Test
+    public void everyStepIsReportedWithoutTheCode() throws Exception {
+        List<String> steps = new ArrayList<>();
+        coordinator = new PairingCoordinator(new FakeHost(), new FakeRegistry(), new LifetimeFailures(failuresFile), clock,
+                new SecureRandom(), (topic, properties) -> steps.add(topic.substring(topic.lastIndexOf('/') + 1)
+                        + (properties.containsKey("outcome") ? ":" + properties.get("outcome") : "")
+                        + (properties.containsKey("cause") ? "(" + properties.get("cause") + ")" : "")));
+        String code = openWindow();
+        PakeTestClient wrong = new PakeTestClient(otherCode(code), "phone");
+        PairingStartResponse failing = coordinator.start(wrong.startRequest, "192.0.2.7");
+        assertRefused(ErrorCode.INVALID_REQUEST, () -> coordinator.confirm(wrong.confirm(failing, SPKI)));
+        String newCode = coordinator.window().orElseThrow().code();
+        PakeTestClient right = new PakeTestClient(newCode, "phone");
+        PairingStartResponse start = coordinator.start(right.startRequest, "192.0.2.7");
+        coordinator.confirm(right.confirm(start, SPKI));
+        coordinator.approve(start.pairingId(), Set.of());
+        assertRefused(ErrorCode.FORBIDDEN, () -> coordinator.start(right.startRequest, "192.0.2.7"));
+        assertEquals(List.of("WINDOW_OPENED", "ATTEMPT:started", "ATTEMPT:failed(wrong code or intercepted)",
+                "ATTEMPT:started", "ATTEMPT:confirmed", "ATTEMPT:approved", "ATTEMPT:refused(no window open)"), steps);
+        assertTrue(steps.stream().noneMatch(s -> s.contains(code) || s.contains(newCode)));
+    }
+
+    @Test
+    public void theHealthCheckOffersTheActionThatHelps() {
+        assertEquals(List.of(PairingActions.OPEN_WINDOW),
+                PairingHealthCheck.evaluate(coordinator.caps(), coordinator.window(), coordinator.pending()).actions());
+        openWindow();
+        var open = PairingHealthCheck.evaluate(coordinator.caps(), coordinator.window(), coordinator.pending());
+        assertEquals(dev.openwork.host.api.health.HealthStatus.OK, open.status());
+        assertTrue(open.cause(), open.cause().contains("window is open"));
+        var warning = PairingHealthCheck.evaluate(new dev.openwork.host.api.pairing.PairingCaps(0, 60), Optional.empty(), List.of());
+        assertEquals(dev.openwork.host.api.health.HealthStatus.WARNING, warning.status());
+        assertEquals(List.of(PairingActions.RESET_CAPS), warning.actions());
+        var locked = PairingHealthCheck.evaluate(new dev.openwork.host.api.pairing.PairingCaps(0, 100), Optional.empty(), List.of());
+        assertEquals(dev.openwork.host.api.health.HealthStatus.CRITICAL, locked.status());
+        assertEquals(List.of(PairingActions.RESET_CAPS), locked.actions());
+    }
 }

@@ -164,10 +164,15 @@ public final class TaskServiceComponent implements TaskService {
     private void postState(Task task) {
         EventAdmin events = eventAdmin;
         if (events != null) {
-            events.postEvent(new Event(HostTopics.TASK_STATE, Map.of(HostEventProperties.TASK_ID, task.id(),
+            Map<String, Object> properties = new java.util.HashMap<>(Map.of(HostEventProperties.TASK_ID, task.id(),
                     HostEventProperties.DEVICE_ID, task.deviceId() == null ? "" : task.deviceId(),
-                    HostEventProperties.NEW_STATUS, task.state().name().toLowerCase(),
-                    "task.runtime", task.runtime())));
+                    HostEventProperties.NEW_STATUS, task.state().name().toLowerCase(java.util.Locale.ROOT),
+                    HostEventProperties.RUNTIME, task.runtime()));
+            if (task.state().isTerminal() && task.createdAt() != null && task.finishedAt() != null) {
+                properties.put(HostEventProperties.DURATION_MILLIS,
+                        Math.max(0, Duration.between(task.createdAt(), task.finishedAt()).toMillis()));
+            }
+            events.postEvent(new Event(HostTopics.TASK_STATE, properties));
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.openwork.host.transport.http.internal;
 
 import dev.openwork.host.api.auth.AdminAccess;
+import dev.openwork.host.api.auth.RouteAccess;
+import dev.openwork.host.api.events.HostEventProperties;
 import dev.openwork.host.api.devices.Device;
 import dev.openwork.host.api.devices.DeviceRegistry;
 import dev.openwork.host.api.error.ErrorCode;
@@ -17,9 +19,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Authenticates every matched request and checks the route's scope ({@link Access}). Device
- * credentials come in the Authorization header only; the local admin's credential and browser
- * session are honoured on the loopback listener only.
+ * Authenticates every matched request and checks the route's scope ({@link Access} on this
+ * bundle's routes, {@link RouteAccess} on routes other bundles add). Device credentials come in the
+ * Authorization header only; the local admin's credential and browser session are honoured on the
+ * loopback listener only. Every refusal is reported to {@link ClientFailures} with its reason.
  */
 @Priority(Priorities.AUTHENTICATION)
 final class CallerAuthenticator implements ContainerRequestFilter {
@@ -29,38 +32,60 @@ final class CallerAuthenticator implements ContainerRequestFilter {
 
     private final Supplier<DeviceRegistry> devices;
     private final Supplier<AdminAccess> admin;
+    private final ClientFailures failures;
 
     @Context
     private ResourceInfo resource;
 
-    CallerAuthenticator(Supplier<DeviceRegistry> devices, Supplier<AdminAccess> admin) {
+    CallerAuthenticator(Supplier<DeviceRegistry> devices, Supplier<AdminAccess> admin, ClientFailures failures) {
         this.devices = devices;
         this.admin = admin;
+        this.failures = failures;
+    }
+
+    /** What a route needs: a scope, maybe another one on loopback, and the listeners it is served on. */
+    record Rule(String scope, String loopbackScope, Access.Listener listener) {
+
+        String scopeFor(ConnectionFacts connection) {
+            return connection.localPlain() ? loopbackScope : scope;
+        }
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
         ConnectionFacts connection = (ConnectionFacts) request.getProperty(ConnectionFacts.class.getName());
-        Access access = accessOf(resource.getResourceMethod(), resource.getResourceClass());
-        if (access.listener() == Access.Listener.TLS && !connection.tls()) {
-            throw new HostException(ErrorCode.FORBIDDEN, "This route is served on the host's TLS listener only.",
-                    "Connect to the host's LAN address over HTTPS (owctl does this).");
+        Rule rule = ruleOf(resource.getResourceMethod(), resource.getResourceClass());
+        if (rule.listener() == Access.Listener.TLS && !connection.tls()) {
+            throw refused(HostEventProperties.REASON_WRONG_LISTENER, new HostException(ErrorCode.FORBIDDEN,
+                    "This route is served on the host's TLS listener only.",
+                    "Connect to the host's LAN address over HTTPS (owctl does this)."));
         }
-        if (access.listener() == Access.Listener.LOCAL && !connection.localPlain()) {
-            throw new HostException(ErrorCode.FORBIDDEN, "This route is served to local processes only.",
-                    "Run it on the host itself, against http://127.0.0.1.");
+        if (rule.listener() == Access.Listener.LOCAL && !connection.localPlain()) {
+            throw refused(HostEventProperties.REASON_WRONG_LISTENER, new HostException(ErrorCode.FORBIDDEN,
+                    "This route is served to local processes only.", "Run it on the host itself, against http://127.0.0.1."));
         }
-        if (access.scope().isEmpty()) {
+        String scope = rule.scopeFor(connection);
+        if (scope.isEmpty()) {
             return;
         }
-        Caller caller = authenticate(request, connection).orElseThrow(() -> new HostException(ErrorCode.UNAUTHENTICATED,
+        boolean credentialGiven = request.getHeaderString("Authorization") != null
+                || request.getCookies().containsKey(SESSION_COOKIE);
+        Caller caller = authenticate(request, connection).orElseThrow(() -> refused(
+                credentialGiven ? HostEventProperties.REASON_BAD_CREDENTIAL : HostEventProperties.REASON_NO_CREDENTIAL,
+                new HostException(ErrorCode.UNAUTHENTICATED,
                 "A valid credential is required, and none was given or it is unknown, expired or revoked.",
-                "Pair this device with the host (owctl pair), or on the host use the admin credential."));
-        if (!caller.may(access.scope())) {
-            throw new HostException(ErrorCode.FORBIDDEN, "This device's scopes do not include '" + access.scope() + "'.",
-                    "Ask the host's admin to grant it: devices:scopes <device-id> ... on the host console.");
+                "Pair this device with the host (owctl pair), or on the host use the admin credential.")));
+        if (!caller.may(scope)) {
+            throw refused(HostEventProperties.REASON_MISSING_SCOPE, new HostException(ErrorCode.FORBIDDEN,
+                    "This device's scopes do not include '" + scope + "'.",
+                    "Ask the host's admin to grant it: devices:scopes <device-id> ... on the host console."));
         }
         request.setProperty(Caller.PROPERTY, caller);
+    }
+
+    private HostException refused(String reason, HostException failure) {
+        failures.refused(reason, failure.getMessage());
+        return failure;
     }
 
     private Optional<Caller> authenticate(ContainerRequestContext request, ConnectionFacts connection) {
@@ -87,13 +112,34 @@ final class CallerAuthenticator implements ContainerRequestFilter {
         return Optional.empty();
     }
 
-    static Access accessOf(Method method, Class<?> type) {
+    /**
+     * The rule of a route: this bundle's {@link Access} first, then another bundle's {@link RouteAccess}
+     * (method before class), else admin only.
+     */
+    static Rule ruleOf(Method method, Class<?> type) {
         Access onMethod = method == null ? null : method.getAnnotation(Access.class);
-        if (onMethod != null) {
-            return onMethod;
-        }
+        RouteAccess routeOnMethod = method == null ? null : method.getAnnotation(RouteAccess.class);
         Access onType = type == null ? null : type.getAnnotation(Access.class);
-        return onType != null ? onType : DENY_BY_DEFAULT;
+        RouteAccess routeOnType = type == null ? null : type.getAnnotation(RouteAccess.class);
+        if (onMethod != null) {
+            return rule(onMethod);
+        }
+        if (routeOnMethod != null) {
+            return rule(routeOnMethod);
+        }
+        if (onType != null) {
+            return rule(onType);
+        }
+        return routeOnType != null ? rule(routeOnType) : rule(DENY_BY_DEFAULT);
+    }
+
+    private static Rule rule(Access access) {
+        return new Rule(access.scope(), access.scope(), access.listener());
+    }
+
+    private static Rule rule(RouteAccess access) {
+        String loopback = RouteAccess.SAME_AS_SCOPE.equals(access.loopbackScope()) ? access.scope() : access.loopbackScope();
+        return new Rule(access.scope(), loopback, Access.Listener.ANY);
     }
 
     private static HostException unavailable() {

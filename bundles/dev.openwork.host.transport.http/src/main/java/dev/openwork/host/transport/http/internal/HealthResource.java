@@ -3,6 +3,8 @@ package dev.openwork.host.transport.http.internal;
 import dev.openwork.host.api.devices.Scopes;
 import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
+import dev.openwork.host.api.health.HealthActionInfo;
+import dev.openwork.host.api.health.HealthActionResult;
 import dev.openwork.host.api.health.HealthCheckResult;
 import dev.openwork.host.api.health.HealthReport;
 import dev.openwork.host.api.health.HealthRunRequest;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,7 +27,8 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
 /**
  * {@code /v1/health}: the aggregated report (503 while any check is critical, so that scripts and
- * supervisors can use the status alone) and on-demand runs of named checks.
+ * supervisors can use the status alone), on-demand runs of named checks, and the recovery actions
+ * the checks offer (listed to whoever may read the health, run by the admin only).
  */
 @Component(service = HealthResource.class)
 @JakartarsResource
@@ -69,4 +73,24 @@ public final class HealthResource {
         }
         return health.run(request.checks());
     }
+
+    @GET
+    @Path("actions")
+    @Access(scope = Scopes.STATUS_READ)
+    public List<HealthActionInfo> actions() {
+        return health.actions();
+    }
+
+    @POST
+    @Path("actions/{actionId}")
+    @Access(scope = Scopes.ADMIN)
+    public HealthActionResult runAction(@PathParam("actionId") String actionId) {
+        if (actionId == null || !ACTION_ID.matcher(actionId).matches()) {
+            throw new HostException(ErrorCode.INVALID_REQUEST, "An action id is 1 to 64 of a-z, 0-9 and '-'.",
+                    "Use one of the ids that GET /v1/health/actions lists.");
+        }
+        return health.runAction(actionId);
+    }
+
+    private static final java.util.regex.Pattern ACTION_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 }

@@ -2,6 +2,7 @@ package dev.openwork.host.transport.http.internal;
 
 import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
+import dev.openwork.host.api.events.HostEventProperties;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
@@ -26,12 +27,19 @@ final class OriginGuard implements ContainerRequestFilter {
             "api_key", "apikey", "password", "session", "auth");
 
     private final Supplier<Set<String>> allowedHostNames;
+    private final ClientFailures failures;
 
     @Context
     private HttpServletRequest servletRequest;
 
-    OriginGuard(Supplier<Set<String>> allowedHostNames) {
+    OriginGuard(Supplier<Set<String>> allowedHostNames, ClientFailures failures) {
         this.allowedHostNames = allowedHostNames;
+        this.failures = failures;
+    }
+
+    private HostException refused(String reason, HostException failure) {
+        failures.refused(reason, failure.getMessage());
+        return failure;
     }
 
     @Override
@@ -40,18 +48,21 @@ final class OriginGuard implements ContainerRequestFilter {
         request.setProperty(ConnectionFacts.class.getName(), connection);
         String host = request.getHeaderString("Host");
         if (host == null || !isAllowedAuthority(host, connection)) {
-            throw new HostException(ErrorCode.INVALID_REQUEST, "The Host header does not name this host.",
-                    "Connect with the host's address or name, e.g. 127.0.0.1 or the address owctl shows.");
+            throw refused(HostEventProperties.REASON_FOREIGN_HOST, new HostException(ErrorCode.INVALID_REQUEST,
+                    "The Host header does not name this host.",
+                    "Connect with the host's address or name, e.g. 127.0.0.1 or the address owctl shows."));
         }
         String origin = request.getHeaderString("Origin");
         if (origin != null && !isAllowedOrigin(origin, connection)) {
-            throw new HostException(ErrorCode.FORBIDDEN, "Requests from other web origins are not allowed.",
-                    "Use the host's own web page, or a client that sends no Origin header.");
+            throw refused(HostEventProperties.REASON_FOREIGN_ORIGIN, new HostException(ErrorCode.FORBIDDEN,
+                    "Requests from other web origins are not allowed.",
+                    "Use the host's own web page, or a client that sends no Origin header."));
         }
         for (String name : request.getUriInfo().getQueryParameters().keySet()) {
             if (CREDENTIAL_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new HostException(ErrorCode.INVALID_REQUEST, "Credentials are never accepted in a URL.",
-                        "Send the credential in the Authorization header: Authorization: Bearer <credential>.");
+                throw refused(HostEventProperties.REASON_CREDENTIAL_IN_URL, new HostException(ErrorCode.INVALID_REQUEST,
+                        "Credentials are never accepted in a URL.",
+                        "Send the credential in the Authorization header: Authorization: Bearer <credential>."));
             }
         }
     }

@@ -26,6 +26,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -74,6 +75,9 @@ public final class RestFeature implements Feature {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile HostIdentity identity;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
 
     @Activate
     public RestFeature(Config config) {
@@ -94,8 +98,9 @@ public final class RestFeature implements Feature {
         context.register(new JacksonJsonProvider(mapper));
         context.register(new ErrorResponses());
         context.register(new BodyLimitFilter(() -> maxBodyBytes));
-        context.register(new OriginGuard(this::allowedHostNames));
-        context.register(new CallerAuthenticator(() -> devices, () -> admin));
+        ClientFailures failures = ClientFailures.on(() -> eventAdmin);
+        context.register(new OriginGuard(this::allowedHostNames, failures));
+        context.register(new CallerAuthenticator(() -> devices, () -> admin, failures));
         return true;
     }
 

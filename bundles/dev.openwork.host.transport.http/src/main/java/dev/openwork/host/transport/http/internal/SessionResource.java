@@ -1,11 +1,16 @@
 package dev.openwork.host.transport.http.internal;
 
 import dev.openwork.host.api.auth.AdminAccess;
+import dev.openwork.host.api.devices.Scopes;
 import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
+import java.time.Duration;
+import java.time.Instant;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -31,7 +36,16 @@ public final class SessionResource {
     public record LoginRequest(String code) {
     }
 
+    /** Answer of {@code POST /v1/session/link}: a one-time login link for a browser on this machine. */
+    public record LoginLink(String link, Instant expiresAt) {
+    }
+
+    static final Duration LINK_VALIDITY = Duration.ofMinutes(2);
+
     private final AdminAccess admin;
+
+    @Context
+    private HttpServletRequest servletRequest;
 
     @Activate
     public SessionResource(@Reference AdminAccess admin) {
@@ -53,5 +67,19 @@ public final class SessionResource {
                 .header("Set-Cookie", CallerAuthenticator.SESSION_COOKIE + "=" + session
                         + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200")
                 .build();
+    }
+
+    /**
+     * A one-time login link, for tools on the host that hold the admin credential ({@code owctl admin
+     * login} on a host that runs without a console). The code rides in the URL fragment, which a
+     * browser never sends to a server.
+     */
+    @POST
+    @Path("link")
+    @Access(scope = Scopes.ADMIN, listener = Access.Listener.LOCAL)
+    public LoginLink link() {
+        String code = admin.issueLoginCode(LINK_VALIDITY);
+        return new LoginLink("http://127.0.0.1:" + servletRequest.getLocalPort() + "/#login=" + code,
+                Instant.now().plus(LINK_VALIDITY));
     }
 }

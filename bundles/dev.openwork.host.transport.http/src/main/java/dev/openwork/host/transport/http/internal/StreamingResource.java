@@ -46,6 +46,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
@@ -79,6 +80,9 @@ public final class StreamingResource implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile TaskService tasks;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
     private volatile TaskService.Subscription subscription;
     private volatile long hostEventIds;
 
@@ -201,6 +205,7 @@ public final class StreamingResource implements EventHandler {
         session.onClose(() -> sessions.remove(session));
         sessions.put(session, filter);
         session.start();
+        announceConnected(session.deviceId());
         return session;
     }
 
@@ -212,6 +217,15 @@ public final class StreamingResource implements EventHandler {
                     session.offer(toOutgoing(event));
                 }
             }));
+        }
+    }
+
+    /** A stream is a client staying connected: telemetry counts it as a connection. */
+    private void announceConnected(String deviceId) {
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            events.postEvent(new Event(HostTopics.CLIENT_CONNECTED, Map.of(HostEventProperties.KIND, "stream",
+                    HostEventProperties.DEVICE_ID, deviceId == null ? "admin" : deviceId)));
         }
     }
 

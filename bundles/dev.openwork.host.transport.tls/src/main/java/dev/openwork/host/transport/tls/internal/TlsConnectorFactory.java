@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -39,6 +40,7 @@ final class TlsConnectorFactory implements ConnectorFactory {
     private final X509Certificate certificate;
     private final SecureRandom random;
     private volatile State state = State.WAITING;
+    private volatile SslHandshakeListener handshakes;
     private volatile String failure;
 
     TlsConnectorFactory(LanEndpoint endpoint, PrivateKey key, X509Certificate certificate, SecureRandom random) {
@@ -61,14 +63,23 @@ final class TlsConnectorFactory implements ConnectorFactory {
         // Jetty's own SNI host check would answer first, with an HTML page.
         http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
 
-        ServerConnector connector = new ServerConnector(server,
-                new SslConnectionFactory(ServerTls.sslContextFactory(key, certificate, random), HttpVersion.HTTP_1_1.asString()),
-                new HttpConnectionFactory(http));
+        SslConnectionFactory tls = new SslConnectionFactory(ServerTls.sslContextFactory(key, certificate, random),
+                HttpVersion.HTTP_1_1.asString());
+        SslHandshakeListener listener = handshakes;
+        if (listener != null) {
+            tls.addBean(listener); // each TLS connection reports its handshake to it
+        }
+        ServerConnector connector = new ServerConnector(server, tls, new HttpConnectionFactory(http));
         connector.setName("openwork-tls-" + endpoint.authority());
         connector.setHost(endpoint.address());
         connector.setPort(endpoint.port());
         connector.addEventListener(new StateListener());
         return connector;
+    }
+
+    /** Who hears of each handshake of the connectors made from now on. */
+    void reportHandshakesTo(SslHandshakeListener listener) {
+        this.handshakes = listener;
     }
 
     LanEndpoint endpoint() {

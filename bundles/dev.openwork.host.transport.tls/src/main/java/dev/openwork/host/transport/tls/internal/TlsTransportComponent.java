@@ -24,6 +24,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -93,6 +97,10 @@ public final class TlsTransportComponent implements HealthCheck {
     private final ServiceRegistration<HostIdentity> identityRegistration;
     private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> rescans;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+    private final HandshakeEvents handshakeEvents = new HandshakeEvents(() -> eventAdmin);
     private int rescanSeconds;
 
     @Activate
@@ -117,7 +125,7 @@ public final class TlsTransportComponent implements HealthCheck {
         }
         this.listener = new LanTlsListener(key, hostName,
                 new HostCertificates(identityDirectory, key.keyPair(), random, Clock.systemUTC()),
-                InterfaceSnapshot::current, factory -> publish(context, factory), FreePorts::pick, random);
+                InterfaceSnapshot::current, factory -> publish(context, factory, handshakeEvents), FreePorts::pick, random);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "openwork-tls-rescan");
             thread.setDaemon(true);
@@ -226,7 +234,8 @@ public final class TlsTransportComponent implements HealthCheck {
         }
     }
 
-    private static Runnable publish(BundleContext context, TlsConnectorFactory factory) {
+    private static Runnable publish(BundleContext context, TlsConnectorFactory factory, HandshakeEvents handshakes) {
+        factory.reportHandshakesTo(handshakes);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("openwork.tls.endpoint", factory.endpoint().authority());
         ServiceRegistration<ConnectorFactory> registration =
