@@ -318,6 +318,11 @@ public class SecureChannelIT {
             });
             assertEquals(check.toString(), "WARNING", check.path("status").asText());
             assertTrue(check.toString(), check.path("action").asText().contains("discovery:use manual"));
+            assertEquals(check.toString(), "[\"restart-mdns-discovery\",\"use-manual-discovery\"]",
+                    check.path("actions").toString());
+            HttpResponse<String> restarted = call(false, "POST", "/v1/health/actions/restart-mdns-discovery", null, admin);
+            assertEquals(restarted.body(), 200, restarted.statusCode());
+            assertTrue(restarted.body(), restarted.body().contains("mDNS discovery restarted"));
             String status = String.valueOf(session.execute("discovery:status"));
             assertTrue(status, status.contains("mdns (NOT working)"));
             assertTrue(String.valueOf(session.execute("discovery:use sideways")).contains("Unknown discovery mode"));
@@ -329,6 +334,9 @@ public class SecureChannelIT {
         HttpResponse<String> bad = call(false, "PUT", "/v1/discovery", "{\"mode\":\"carrier-pigeon\"}", admin);
         assertEquals(bad.body(), 400, bad.statusCode());
         assertTrue(bad.body(), bad.body().contains("invalid_request"));
+        HttpResponse<String> action = call(false, "POST", "/v1/health/actions/use-manual-discovery", null, admin);
+        assertEquals(action.body(), 200, action.statusCode());
+        assertEquals(DiscoveryMode.MANUAL, discovery.configuredMode());
         HttpResponse<String> back = call(false, "PUT", "/v1/discovery", "{\"mode\":\"manual\"}", admin);
         assertEquals(back.body(), 200, back.statusCode());
         assertTrue(back.body(), JSON.readTree(back.body()).path("working").asBoolean());

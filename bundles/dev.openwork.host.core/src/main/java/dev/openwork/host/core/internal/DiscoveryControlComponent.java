@@ -147,7 +147,7 @@ public final class DiscoveryControlComponent implements DiscoveryControl, Health
                     "Discovery is set to " + mode.id() + " but no running bundle announces the host that way (" + bundle
                             + " is not installed or not started), so new clients cannot find it.",
                     "Start that bundle (lb discovery, then start <id>), or switch with discovery:use " + other.id() + ".",
-                    Map.of("mode", mode.id()));
+                    Map.of("mode", mode.id()), List.of(DiscoveryActions.idFor(other)));
         }
         DiscoveryState state = announcement.get().state();
         Map<String, Object> details = new LinkedHashMap<>();
@@ -158,6 +158,9 @@ public final class DiscoveryControlComponent implements DiscoveryControl, Health
         if (state.working()) {
             return HealthCheckResult.ok(NAME, state.cause(), details);
         }
-        return new HealthCheckResult(NAME, HealthStatus.WARNING, state.cause(), state.action(), details);
+        List<String> actions = mode == DiscoveryMode.MDNS
+                ? List.of(DiscoveryActions.RESTART_MDNS, DiscoveryActions.USE_MANUAL)
+                : List.of(DiscoveryActions.USE_MDNS);
+        return new HealthCheckResult(NAME, HealthStatus.WARNING, state.cause(), state.action(), details, actions);
     }
 }

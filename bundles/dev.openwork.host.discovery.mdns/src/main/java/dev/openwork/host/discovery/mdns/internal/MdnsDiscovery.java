@@ -5,6 +5,8 @@ import dev.openwork.host.api.discovery.DiscoveryState;
 import dev.openwork.host.api.discovery.HostAnnouncement;
 import dev.openwork.host.api.discovery.ServiceRecords;
 import dev.openwork.host.api.events.HostTopics;
+import dev.openwork.host.api.health.HealthAction;
+import dev.openwork.host.api.health.HealthActionResult;
 import dev.openwork.host.api.identity.HostIdentity;
 import dev.openwork.host.api.identity.LanEndpoint;
 import dev.openwork.host.api.pairing.PairingService;
@@ -51,6 +53,7 @@ public final class MdnsDiscovery implements EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(MdnsDiscovery.class);
     private static final long STOP_TIMEOUT_SECONDS = 10;
+    static final String RESTART_ACTION = "restart-mdns-discovery";
 
     private final BundleContext context;
     private final HostIdentity identity;
@@ -82,6 +85,7 @@ public final class MdnsDiscovery implements EventHandler {
     private volatile DiscoveryState state = starting();
     private Map<String, String> publishedText = Map.of(); // worker thread only
     private ServiceRegistration<HostAnnouncement> registration; // guarded by this
+    private ServiceRegistration<HealthAction> restartAction; // guarded by this
     private ScheduledFuture<?> rescans; // guarded by this
 
     @Activate
@@ -112,12 +116,19 @@ public final class MdnsDiscovery implements EventHandler {
                 Dictionary<String, Object> properties = new Hashtable<>();
                 properties.put(HostAnnouncement.MODE, DiscoveryMode.MDNS.id());
                 registration = context.registerService(HostAnnouncement.class, announcement, properties);
+                Dictionary<String, Object> action = new Hashtable<>();
+                action.put(HealthAction.ID, RESTART_ACTION);
+                action.put(HealthAction.CHECK, "discovery");
+                action.put(HealthAction.LABEL, "Restart mDNS discovery");
+                restartAction = context.registerService(HealthAction.class, this::restart, action);
             }
             rescans = worker.scheduleWithFixedDelay(this::rescan, 0, settings.rescanSeconds(), TimeUnit.SECONDS);
         } else {
             if (registration != null) {
                 registration.unregister();
                 registration = null;
+                restartAction.unregister();
+                restartAction = null;
                 LOG.info("Discovery mode is no longer mdns: sending goodbye records");
             }
             worker.execute(advertiser::stopAll);
@@ -133,6 +144,8 @@ public final class MdnsDiscovery implements EventHandler {
             if (registration != null) {
                 registration.unregister();
                 registration = null;
+                restartAction.unregister();
+                restartAction = null;
             }
         }
         try {
@@ -146,6 +159,24 @@ public final class MdnsDiscovery implements EventHandler {
             worker.shutdownNow();
             DNSTaskStarter.Factory.setClassDelegate(null);
         }
+    }
+
+    /** The health action: every responder says goodbye and starts again, on interfaces looked at anew. */
+    private HealthActionResult restart() {
+        try {
+            worker.submit(() -> {
+                advertiser.stopAll();
+                rescan();
+            }).get(2 * STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            return new HealthActionResult(RESTART_ACTION, "mDNS discovery did not restart in time: " + e.getMessage(),
+                    Map.of());
+        }
+        DiscoveryState now = state;
+        return new HealthActionResult(RESTART_ACTION, "mDNS discovery restarted. " + now.cause(),
+                Map.of("working", now.working(), "addresses", now.addresses()));
     }
 
     @Override
