@@ -8,7 +8,8 @@ import java.time.Duration;
  * A browser for tests and benchmarks, run as its own process inside a client namespace: prints
  * {@code STARTED <epoch ms>}, then {@code FOUND <epoch ms> <host id> <pair 0|1> <fp prefix> <addresses>}
  * and {@code LOST <epoch ms> <host id>} as hosts come and go, until its timeout (seconds, first
- * argument) or until its standard input closes.
+ * argument) or until its standard input closes. An optional second argument names the local
+ * addresses to browse on (comma-separated), e.g. {@code 127.0.0.1} for loopback in a namespace.
  */
 public final class BrowseProbe {
 
@@ -18,7 +19,13 @@ public final class BrowseProbe {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         System.out.println("STARTED " + System.currentTimeMillis());
-        try (HostBrowser browser = HostBrowser.start()) {
+        java.util.List<java.net.InetAddress> local = new java.util.ArrayList<>();
+        if (args.length > 1) {
+            for (String address : args[1].split(",")) {
+                local.add(java.net.InetAddress.getByName(address.strip()));
+            }
+        }
+        try (HostBrowser browser = local.isEmpty() ? HostBrowser.start() : HostBrowser.start(local)) {
             browser.addListener(new HostBrowser.Listener() {
                 @Override
                 public void found(DiscoveredHost host) {

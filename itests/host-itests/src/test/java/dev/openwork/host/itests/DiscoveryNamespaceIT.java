@@ -27,7 +27,8 @@ import org.junit.runners.MethodSorters;
  * nothing finds it, sees its pairing flag flip, and pairs with owctl; a spoofed advertisement with
  * the host's fingerprint prefix but another key is refused; switching to manual discovery sends
  * goodbyes and pairing works with the connect link; editing the config file switches back; an
- * address that appears and goes is followed. Nothing is sent on the machine's real interfaces.
+ * address that appears and goes is followed; loopback in a fresh namespace carries the advertisement
+ * when it is named. Nothing is sent on the machine's real interfaces.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class DiscoveryNamespaceIT {
@@ -225,6 +226,23 @@ public class DiscoveryNamespaceIT {
         Conditions.await("the host to be advertised again", Duration.ofSeconds(30),
                 () -> probe.lines.stream().filter(l -> l.startsWith("FOUND")).count() > foundBefore ? true : null);
         probe.stop();
+    }
+
+    @Test
+    public void g_loopbackInAFreshNamespaceCarriesTheAdvertisementWhenNamed() throws Exception {
+        try (NetworkNamespaces loop = NetworkNamespaces.loopback();
+                NamespacedHost local = new NamespacedHost(loop, folder.newFolder("loopback").toPath())) {
+            NamespacedHost.Lines probe = local.startJava(loop.clientNamespace, BrowseProbe.class, "120", "127.0.0.1");
+            probe.await("the probe to start", Duration.ofSeconds(30), "STARTED");
+            local.start();
+            String found = probe.await("the host to be resolved on loopback", Duration.ofSeconds(60), "FOUND",
+                    "127.0.0.1:" + NamespacedHost.LAN_PORT);
+            assertEquals(found, 16, found.split(" ")[4].length());
+            local.awaitDiscoveryWorking();
+            HostProcess.Run status = local.admin("discovery");
+            assertTrue(status.output(), status.output().contains("on lo (127.0.0.1)"));
+            probe.stop();
+        }
     }
 
     private static String interfaceOf(String namespace) throws Exception {

@@ -46,10 +46,18 @@ final class NamespacedHost implements AutoCloseable {
     long start() throws IOException {
         // interfaces come and go in these tests: look at them every second rather than every 30
         Files.writeString(home.resolve("etc/dev.openwork.host.transport.tls.cfg"), "rescanSeconds = 1\n");
-        Files.writeString(home.resolve("etc/dev.openwork.host.discovery.mdns.cfg"), "rescanSeconds = 1\n");
-        List<String> command = NetworkNamespaces.in(net.hostNamespace, List.of(home.resolve("bin/openwork-host").toString(),
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/openwork-host").toString(),
                 "--interactive", "--data", data.toString(), "--port", Integer.toString(HTTP_PORT), "--lan-port",
                 Integer.toString(LAN_PORT), "--discovery", "mdns"));
+        if (net.loopbackOnly()) {
+            // loopback is served and advertised only when named
+            Files.writeString(home.resolve("etc/dev.openwork.host.discovery.mdns.cfg"),
+                    "rescanSeconds = 1\ninterfaces.include = lo\n");
+            command.addAll(List.of("--lan-address", "127.0.0.1"));
+        } else {
+            Files.writeString(home.resolve("etc/dev.openwork.host.discovery.mdns.cfg"), "rescanSeconds = 1\n");
+        }
+        command = NetworkNamespaces.in(net.hostNamespace, command);
         Files.createDirectories(data);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("stdout.txt").toFile()));

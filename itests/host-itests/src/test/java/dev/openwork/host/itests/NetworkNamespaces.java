@@ -27,6 +27,37 @@ final class NetworkNamespaces implements AutoCloseable {
         this.clientAddress = "10.77." + subnet + ".2";
     }
 
+    private NetworkNamespaces(String namespace) {
+        this.hostNamespace = namespace;
+        this.clientNamespace = namespace;
+        this.hostAddress = "127.0.0.1";
+        this.clientAddress = "127.0.0.1";
+    }
+
+    /** Whether host and client share one namespace and talk over its loopback. */
+    boolean loopbackOnly() {
+        return hostNamespace.equals(clientNamespace);
+    }
+
+    /**
+     * One fresh namespace whose loopback carries multicast: host and client both live in it. Even
+     * multicast on loopback never leaves it.
+     */
+    static NetworkNamespaces loopback() throws IOException, InterruptedException {
+        long pid = ProcessHandle.current().pid();
+        NetworkNamespaces n = new NetworkNamespaces("owt-" + pid % 100_000 + (System.nanoTime() % 100) + "-l");
+        try {
+            n.ip("netns", "add", n.hostNamespace);
+            n.ip("-n", n.hostNamespace, "link", "set", "lo", "up");
+            n.ip("-n", n.hostNamespace, "link", "set", "lo", "multicast", "on");
+            n.ip("-n", n.hostNamespace, "route", "add", "224.0.0.0/4", "dev", "lo");
+        } catch (IOException | RuntimeException e) {
+            n.close();
+            throw e;
+        }
+        return n;
+    }
+
     /** Whether this machine lets a test make namespaces (root and iproute2), with the reason when not. */
     static String unavailableBecause() {
         try {
@@ -90,7 +121,7 @@ final class NetworkNamespaces implements AutoCloseable {
 
     @Override
     public void close() {
-        for (String namespace : List.of(hostNamespace, clientNamespace)) {
+        for (String namespace : new java.util.LinkedHashSet<>(List.of(hostNamespace, clientNamespace))) {
             try {
                 ip("netns", "del", namespace); // takes its end of the veth pair, and so the pair, with it
             } catch (IOException | InterruptedException e) {
