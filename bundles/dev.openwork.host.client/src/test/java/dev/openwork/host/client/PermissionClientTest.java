@@ -118,7 +118,7 @@ public class PermissionClientTest {
                 if (value != null) {
                     return value;
                 }
-                Thread.sleep(20);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             throw new AssertionError("timed out");
         }

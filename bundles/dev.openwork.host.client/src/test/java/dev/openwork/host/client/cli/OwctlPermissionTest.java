@@ -85,7 +85,7 @@ public class OwctlPermissionTest {
             if (!open.isEmpty()) {
                 return open.get(0);
             }
-            Thread.sleep(20);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         throw new AssertionError("no question was asked");
     }

@@ -30,7 +30,7 @@ final class FakeDevices implements DeviceRegistry {
 
     @Override
     public Registration register(String name, String platform, Set<String> scopes) {
-        throw new UnsupportedOperationException();
+        throw new AssertionError("the permission gate never registers devices");
     }
 
     @Override
