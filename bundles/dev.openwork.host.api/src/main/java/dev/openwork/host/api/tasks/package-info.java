@@ -2,9 +2,11 @@
  * Tasks: what a client submits, the state machine a task goes through, the events every change
  * produces (with monotonically increasing ids, for exact resume), and the {@link
  * dev.openwork.host.api.tasks.TaskRuntime} whiteboard through which runtimes (shell, OpenCode)
- * plug in, each tool call passing a {@link dev.openwork.host.api.tasks.ToolGate}.
+ * plug in, each tool call passing a {@link dev.openwork.host.api.tasks.ToolGate}. 1.1 added the
+ * agent session and runtime options to a request, and {@link
+ * dev.openwork.host.api.tasks.TaskInterruptedException} for runtimes whose engine died.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.openwork.host.api.tasks;
 
 import org.osgi.annotation.versioning.Version;
