@@ -41,6 +41,7 @@ final class CompatGateway implements OpenCodeGateway {
     static final long HEARTBEAT_SECONDS = 10;
     static final Set<String> SESSION_LIST_QUERY = Set.of("roots", "start", "search", "limit");
     static final String JSON_TYPE = "application/json";
+    static final Set<String> SESSION_FIELDS = Set.of("parentID", "title", "agent", "model", "metadata");
 
     private final OpenCodeEngine engine;
     private final Supplier<TaskService> tasks;
@@ -118,6 +119,8 @@ final class CompatGateway implements OpenCodeGateway {
         if (!body.isObject()) {
             throw new HostException(ErrorCode.INVALID_JSON, "The body must be a JSON object.", "Send {\"title\": \"...\"} or {}.");
         }
+        // a session's own permission rules would let OpenCode run things without asking the host
+        ((ObjectNode) body).retain(SESSION_FIELDS);
         String parent = body.path("parentID").asText(null);
         if (parent != null) {
             owned(call, parent);

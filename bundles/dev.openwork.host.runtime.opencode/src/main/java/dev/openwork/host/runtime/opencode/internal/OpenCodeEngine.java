@@ -307,9 +307,13 @@ final class OpenCodeEngine implements OpenCodeServer.Listener, AutoCloseable {
         return new TaskRuntime.Outcome(true, 0, "OpenCode finished in session " + bound.sessionId + ".");
     }
 
+    /** What a prompt may carry to OpenCode; anything else (a field that would change permissions) stays out. */
+    static final java.util.Set<String> PROMPT_FIELDS = java.util.Set.of("messageID", "model", "agent", "noReply", "tools",
+            "format", "system", "variant", "parts");
+
     static ObjectNode promptBody(TaskRequest request, Map<String, Object> options) {
         ObjectNode body = JSON.valueToTree(options);
-        body.remove("command");
+        body.retain(PROMPT_FIELDS);
         if (!body.has("parts")) {
             ArrayNode parts = body.putArray("parts");
             parts.addObject().put("type", "text").put("text", request.prompt() == null ? "" : request.prompt());

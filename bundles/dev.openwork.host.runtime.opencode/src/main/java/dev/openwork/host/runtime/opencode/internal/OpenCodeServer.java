@@ -80,6 +80,8 @@ final class OpenCodeServer implements AutoCloseable {
     private int restarts;
     private int livenessFailures;
     private boolean closed;
+    /** The marker of the current start, inherited by everything OpenCode runs. */
+    private String instance;
 
     OpenCodeServer(OpenCodeSettings settings, OpenCodeEnvironment.Directories dirs, Listener listener,
             ScheduledExecutorService scheduler, OpenCodeHttp http, Supplier<Map<String, String>> hostEnvironment, Clock clock) {
@@ -181,6 +183,8 @@ final class OpenCodeServer implements AutoCloseable {
             String password = newPassword();
             int port = freePort();
             Map<String, String> environment = OpenCodeEnvironment.build(hostEnvironment.get(), settings, dirs, password);
+            instance = newPassword().substring(0, 16);
+            environment.put(Orphans.MARKER, instance);
             ProcessBuilder builder = new ProcessBuilder(executable.get().toString(), "serve", "--hostname", "127.0.0.1",
                     "--port", Integer.toString(port))
                     .directory(dirs.work().toFile()).redirectErrorStream(true)
@@ -267,10 +271,12 @@ final class OpenCodeServer implements AutoCloseable {
         Connection lost;
         String cause;
         long delayMillis;
+        String marker;
         synchronized (this) {
             if (gen != generation) {
                 return;
             }
+            marker = instance;
             lost = connection;
             connection = null;
             process = null;
@@ -293,6 +299,7 @@ final class OpenCodeServer implements AutoCloseable {
                     clock.instant(), restarts, exitCode, clock.instant(), null, null);
             notifyAll();
         }
+        killOrphans(marker);
         LOG.warn("{} Restarting it in {} ms (restart {})", cause, delayMillis, restarts);
         listener.stopped(lost, cause, true);
         scheduler.schedule(this::launch, delayMillis, TimeUnit.MILLISECONDS);
@@ -363,11 +370,13 @@ final class OpenCodeServer implements AutoCloseable {
     public void close() {
         Process running;
         Connection lost;
+        String marker;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            marker = instance;
             running = process;
             lost = connection;
             process = null;
@@ -380,8 +389,19 @@ final class OpenCodeServer implements AutoCloseable {
             terminate(running, settings.stopGrace());
             LOG.info("OpenCode (pid {}) stopped", running.pid());
         }
+        killOrphans(marker);
         if (lost != null) {
             listener.stopped(lost, "the OpenCode runtime stopped", false);
+        }
+    }
+
+    /** Commands a dead OpenCode left running would go on without anyone watching them. */
+    private static void killOrphans(String marker) {
+        if (marker != null) {
+            int killed = Orphans.kill(marker);
+            if (killed > 0) {
+                LOG.info("Killed {} process(es) the stopped OpenCode had left running", killed);
+            }
         }
     }
 

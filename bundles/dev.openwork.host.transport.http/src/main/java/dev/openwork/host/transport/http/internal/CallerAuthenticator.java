@@ -26,6 +26,7 @@ final class CallerAuthenticator implements ContainerRequestFilter {
 
     static final String SESSION_COOKIE = "owh_session";
     private static final String BEARER = "Bearer ";
+    private static final String BASIC = "Basic ";
 
     private final Supplier<DeviceRegistry> devices;
     private final Supplier<AdminAccess> admin;
@@ -53,7 +54,7 @@ final class CallerAuthenticator implements ContainerRequestFilter {
         if (access.scope().isEmpty()) {
             return;
         }
-        Caller caller = authenticate(request, connection).orElseThrow(() -> new HostException(ErrorCode.UNAUTHENTICATED,
+        Caller caller = authenticate(request, connection, access.basic()).orElseThrow(() -> new HostException(ErrorCode.UNAUTHENTICATED,
                 "A valid credential is required, and none was given or it is unknown, expired or revoked.",
                 "Pair this device with the host (owctl pair), or on the host use the admin credential."));
         if (!caller.may(access.scope())) {
@@ -63,13 +64,20 @@ final class CallerAuthenticator implements ContainerRequestFilter {
         request.setProperty(Caller.PROPERTY, caller);
     }
 
-    private Optional<Caller> authenticate(ContainerRequestContext request, ConnectionFacts connection) {
+    private Optional<Caller> authenticate(ContainerRequestContext request, ConnectionFacts connection, boolean basicAllowed) {
         String authorization = request.getHeaderString("Authorization");
         if (authorization != null) {
-            if (!authorization.startsWith(BEARER)) {
+            String credential;
+            if (authorization.startsWith(BEARER)) {
+                credential = authorization.substring(BEARER.length()).trim();
+            } else if (basicAllowed && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+                credential = basicPassword(authorization.substring(BASIC.length()).trim());
+                if (credential == null) {
+                    return Optional.empty();
+                }
+            } else {
                 return Optional.empty();
             }
-            String credential = authorization.substring(BEARER.length()).trim();
             if (connection.localPlain() && admin.get() != null && admin.get().isAdminCredential(credential)) {
                 return Optional.of(Caller.LOCAL_ADMIN);
             }
@@ -85,6 +93,17 @@ final class CallerAuthenticator implements ContainerRequestFilter {
             return Optional.of(Caller.LOCAL_ADMIN);
         }
         return Optional.empty();
+    }
+
+    /** The password of an HTTP Basic credential (the user name is ignored), or null when malformed. */
+    static String basicPassword(String encoded) {
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 || colon == decoded.length() - 1 ? null : decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static Access accessOf(Method method, Class<?> type) {
@@ -110,6 +129,11 @@ final class CallerAuthenticator implements ContainerRequestFilter {
         @Override
         public Access.Listener listener() {
             return Access.Listener.ANY;
+        }
+
+        @Override
+        public boolean basic() {
+            return false;
         }
 
         @Override
