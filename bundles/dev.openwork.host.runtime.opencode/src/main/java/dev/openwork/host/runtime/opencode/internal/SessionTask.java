@@ -30,6 +30,7 @@ final class SessionTask {
     private final Set<String> assistantMessages = ConcurrentHashMap.newKeySet();
     private final Map<String, JsonNode> openText = new LinkedHashMap<>();
     private final Set<String> emittedText = ConcurrentHashMap.newKeySet();
+    private final Map<String, int[]> liveLines = new ConcurrentHashMap<>();
     private volatile int lastStep;
     private volatile boolean busySeen;
     private volatile boolean idle;
@@ -120,8 +121,11 @@ final class SessionTask {
         if (started.add(callId)) {
             run.toolStarted(step, ToolCalls.ofToolPart(part.path("tool").asText(), state.path("input")));
         }
+        if ("running".equals(status)) {
+            liveOutput(step, callId, state.path("metadata").path("output").asText(""));
+        }
         if ("completed".equals(status) && finished.add(callId)) {
-            lines(step, "stdout", state.path("output").asText(""));
+            lines(step, "stdout", remainder(callId, state.path("output").asText("")));
             JsonNode exit = state.path("metadata").path("exit");
             int exitCode = exit.canConvertToInt() ? exit.asInt() : 0;
             String title = state.path("title").asText("");
@@ -131,6 +135,31 @@ final class SessionTask {
             lines(step, "stderr", failure);
             run.toolFinished(step, 1, failure.lines().findFirst().orElse("the tool failed"));
         }
+    }
+
+    /** Complete lines of a running tool's output as OpenCode streams it, each emitted once. */
+    private void liveOutput(int step, String callId, String output) {
+        int end = output.lastIndexOf('\n');
+        if (end < 0) {
+            return;
+        }
+        int[] sent = liveLines.computeIfAbsent(callId, id -> new int[1]);
+        java.util.List<String> complete = output.substring(0, end).lines().toList();
+        synchronized (sent) {
+            for (int i = sent[0]; i < complete.size() && i < MAX_LINES_PER_PART; i++) {
+                run.output(step, "stdout", complete.get(i));
+            }
+            sent[0] = Math.max(sent[0], Math.min(complete.size(), MAX_LINES_PER_PART));
+        }
+    }
+
+    /** The final output without the lines already sent live. */
+    private String remainder(String callId, String output) {
+        int[] sent = liveLines.remove(callId);
+        if (sent == null || sent[0] == 0) {
+            return output;
+        }
+        return output.lines().skip(sent[0]).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     private void text(JsonNode part) {
