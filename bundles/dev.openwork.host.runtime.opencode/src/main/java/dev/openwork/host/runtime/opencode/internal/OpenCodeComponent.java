@@ -83,7 +83,7 @@ public final class OpenCodeComponent implements TaskRuntime, OpenCodeGateway, He
         String defaultAgent() default "build";
 
         @AttributeDefinition(name = "Stop grace period (ms)", min = "0")
-        long stopGraceMillis() default 3000;
+        long stopGraceMillis() default 1000;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
