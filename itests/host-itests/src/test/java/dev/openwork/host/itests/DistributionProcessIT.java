@@ -42,7 +42,9 @@ public class DistributionProcessIT {
     private Process start(int port) throws IOException {
         Path dist = HostDistribution.distributionDir();
         ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/openwork-host").toString(),
-                "--data", data.toString(), "--port", Integer.toString(port), "--lan-address", "127.0.0.1", "--lan-port", "0")
+                "--data", data.toString(), "--port", Integer.toString(port), "--lan-address", "127.0.0.1", "--lan-port", "0",
+                // mDNS has no multicast-capable interface on loopback and would (rightly) warn
+                "--discovery", "manual")
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("stdout.txt").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
