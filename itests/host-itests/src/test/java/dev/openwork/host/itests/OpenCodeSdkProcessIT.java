@@ -163,6 +163,10 @@ public class OpenCodeSdkProcessIT {
         });
         assertEquals(done + "\n" + log(admin, resumedId), "succeeded", done.path("state").asText());
         assertTrue(log(admin, resumedId).contains("output|after-restart"));
+
+        long running = opencodeHealth().path("details").path("pid").asLong();
+        host.stop();
+        assertTrue("OpenCode stops with the host", ProcessHandle.of(running).map(p -> !p.isAlive()).orElse(true));
     }
 
     // ---- helpers ------------------------------------------------------------------------------
