@@ -76,6 +76,13 @@ public class SecureChannelIT {
         {"GET", "/v1/discovery", null},
         {"PUT", "/v1/discovery", "{\"mode\":\"manual\"}"},
         {"GET", "/v1/discovery/qr.svg", null},
+        {"GET", "/opencode/event", null},
+        {"GET", "/opencode/session", null},
+        {"POST", "/opencode/session", "{}"},
+        {"POST", "/opencode/session/ses_x/message", "{\"parts\":[]}"},
+        {"POST", "/opencode/session/ses_x/shell", "{\"command\":\"true\"}"},
+        {"GET", "/opencode/permission", null},
+        {"POST", "/opencode/permission/per_x/reply", "{\"reply\":\"once\"}"},
     };
 
     @org.junit.Rule
