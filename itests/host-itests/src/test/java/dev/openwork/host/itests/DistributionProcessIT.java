@@ -50,6 +50,10 @@ public class DistributionProcessIT {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().remove("OPENWORK_HOST_DATA");
         builder.environment().remove("OPENWORK_HOST_PORT");
+        // no OpenCode on the PATH: the host must run all the same and say how to install it
+        builder.environment().put("PATH", java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .filter(dir -> !Files.isExecutable(Path.of(dir, "opencode")))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         return builder.start();
     }
 
@@ -67,7 +71,16 @@ public class DistributionProcessIT {
                 return null;
             }
         });
-        assertEquals("OK", health.json().path("status").asText());
+        for (com.fasterxml.jackson.databind.JsonNode check : health.json().path("checks")) {
+            if ("opencode".equals(check.path("name").asText())) {
+                assertEquals(check.toString(), "WARNING", check.path("status").asText());
+                assertTrue(check.toString(), check.path("cause").asText().contains("OpenCode is not installed")
+                        && check.path("action").asText().contains("npm install -g opencode-ai"));
+            } else {
+                assertEquals(check.toString(), "OK", check.path("status").asText());
+            }
+        }
+        assertEquals("only the missing OpenCode is reported", "WARNING", health.json().path("status").asText());
         assertTrue(health.body(), health.body().contains("\"dataDirectory\":\"" + data + "\""));
         assertEquals("without the admin credential the API refuses", 401, new Http(port, null).get("/v1/health").status());
         assertTrue(output(), output().contains("OpenWork Host"));

@@ -21,6 +21,7 @@ final class HostProcess implements AutoCloseable {
     final int httpPort;
     final int lanPort;
     private Process process;
+    private final Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     HostProcess(Path data) throws IOException {
         this.data = data;
@@ -37,6 +38,7 @@ final class HostProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("stdout.txt").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().keySet().removeIf(name -> name.startsWith("OPENWORK_HOST_"));
+        builder.environment().putAll(environment);
         process = builder.start();
         admin().awaitHealthy();
         Conditions.await("the TLS listener", Duration.ofSeconds(30), () -> {
@@ -46,6 +48,12 @@ final class HostProcess implements AutoCloseable {
                 return null;
             }
         });
+        return this;
+    }
+
+    /** Environment variables for the host process (e.g. a PATH that holds the opencode executable). */
+    HostProcess withEnvironment(String name, String value) {
+        environment.put(name, value);
         return this;
     }
 

@@ -81,6 +81,13 @@ public class SecureChannelIT {
         {"GET", "/v1/permissions/rules", null},
         {"DELETE", "/v1/permissions/rules/rule_x", null},
         {"GET", "/v1/audit", null},
+        {"GET", "/opencode/event", null},
+        {"GET", "/opencode/session", null},
+        {"POST", "/opencode/session", "{}"},
+        {"POST", "/opencode/session/ses_x/message", "{\"parts\":[]}"},
+        {"POST", "/opencode/session/ses_x/shell", "{\"command\":\"true\"}"},
+        {"GET", "/opencode/permission", null},
+        {"POST", "/opencode/permission/per_x/reply", "{\"reply\":\"once\"}"},
     };
 
     @org.junit.Rule

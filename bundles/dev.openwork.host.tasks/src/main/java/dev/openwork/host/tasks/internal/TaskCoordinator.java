@@ -7,6 +7,7 @@ import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
 import dev.openwork.host.api.tasks.Task;
 import dev.openwork.host.api.tasks.TaskEvent;
+import dev.openwork.host.api.tasks.TaskInterruptedException;
 import dev.openwork.host.api.tasks.TaskQuery;
 import dev.openwork.host.api.tasks.TaskRequest;
 import dev.openwork.host.api.tasks.TaskRun;
@@ -253,6 +254,11 @@ final class TaskCoordinator implements TaskService {
             TaskRuntime.Outcome outcome;
             try {
                 outcome = runtime.run(new Run(entry));
+            } catch (TaskInterruptedException e) {
+                // the runtime's engine died under the task: not the task's fault, so not "failed"
+                LOG.warn("Task {} interrupted in runtime {}: {}", entry.id, entry.accepted.runtime(), e.getMessage());
+                finish(entry, TaskState.INTERRUPTED, null, e.getMessage(), true);
+                return;
             } catch (Exception e) {
                 LOG.warn("Task {} failed in runtime {}", entry.id, entry.accepted.runtime(), e);
                 outcome = new TaskRuntime.Outcome(false, null, "the runtime failed: " + e.getMessage());

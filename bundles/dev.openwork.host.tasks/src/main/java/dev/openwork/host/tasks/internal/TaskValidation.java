@@ -19,6 +19,8 @@ final class TaskValidation {
     static final int MAX_CONTENT = 1024 * 1024;
     static final int MAX_PATH = 4096;
     static final int MAX_PROMPT = 256 * 1024;
+    /** An agent runtime's session id: its own opaque token, never a path or a URL. */
+    static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private TaskValidation() {
     }
@@ -75,6 +77,9 @@ final class TaskValidation {
         }
         for (int i = 0; i < steps.size(); i++) {
             step(i, steps.get(i));
+        }
+        if (request.session() != null && !SESSION_ID.matcher(request.session()).matches()) {
+            throw invalid("The field 'session' is not a session id.", "Give the id the runtime returned (letters, digits, _ and -), or leave it out.");
         }
     }
 

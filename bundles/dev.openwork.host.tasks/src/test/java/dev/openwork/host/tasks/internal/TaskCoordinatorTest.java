@@ -124,6 +124,24 @@ public class TaskCoordinatorTest {
     }
 
     @Test
+    public void aRuntimeWhoseEngineDiedInterruptsTheTaskKeepingItsOutput() throws Exception {
+        runtimes.put("engine-dies", run -> {
+            run.output(0, "stdout", "before");
+            throw new dev.openwork.host.api.tasks.TaskInterruptedException("OpenCode stopped unexpectedly (exit code 137)");
+        });
+        Task task = coordinator.submit("dev_a", RUNNER, request("engine-dies", null));
+        Task done = awaitTerminal(task.id());
+        assertEquals(TaskState.INTERRUPTED, done.state());
+        assertEquals("OpenCode stopped unexpectedly (exit code 137)", done.summary());
+        assertEquals("before", coordinator.events(task.id(), 0, 100).get(2).text());
+    }
+
+    @Test
+    public void aSessionMustBeAnOpaqueId() {
+        assertRefused(ErrorCode.INVALID_REQUEST, new TaskRequest("echo", workspace.toString(), null, "hi", null, "../etc", null));
+    }
+
+    @Test
     public void cancelStopsARunningTaskAndAQueuedOne() throws Exception {
         coordinator.update(new TaskCoordinator.Settings(1, 1, Duration.ofMinutes(10), Duration.ofHours(1), 50,
                 List.of(folder.getRoot().toPath().toRealPath())));

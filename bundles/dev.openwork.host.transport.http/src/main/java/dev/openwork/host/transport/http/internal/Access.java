@@ -19,6 +19,12 @@ import java.lang.annotation.Target;
     /** Where the route is served. */
     Listener listener() default Listener.ANY;
 
+    /**
+     * Whether HTTP Basic is accepted besides Bearer: any user name, the credential as the password.
+     * Only for the OpenCode compatibility routes, whose SDK clients may know no other scheme.
+     */
+    boolean basic() default false;
+
     enum Listener {
         /** Both the loopback HTTP listener and the LAN TLS listener. */
         ANY,

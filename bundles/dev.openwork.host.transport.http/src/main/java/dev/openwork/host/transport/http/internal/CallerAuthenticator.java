@@ -29,6 +29,7 @@ final class CallerAuthenticator implements ContainerRequestFilter {
 
     static final String SESSION_COOKIE = "owh_session";
     private static final String BEARER = "Bearer ";
+    private static final String BASIC = "Basic ";
 
     private final Supplier<DeviceRegistry> devices;
     private final Supplier<AdminAccess> admin;
@@ -44,7 +45,8 @@ final class CallerAuthenticator implements ContainerRequestFilter {
     }
 
     /** What a route needs: a scope, maybe another one on loopback, and the listeners it is served on. */
-    record Rule(String scope, String loopbackScope, Access.Listener listener) {
+    /** @param basic whether HTTP Basic is accepted besides Bearer (the OpenCode routes only) */
+    record Rule(String scope, String loopbackScope, Access.Listener listener, boolean basic) {
 
         String scopeFor(ConnectionFacts connection) {
             return connection.localPlain() ? loopbackScope : scope;
@@ -70,7 +72,7 @@ final class CallerAuthenticator implements ContainerRequestFilter {
         }
         boolean credentialGiven = request.getHeaderString("Authorization") != null
                 || request.getCookies().containsKey(SESSION_COOKIE);
-        Caller caller = authenticate(request, connection).orElseThrow(() -> refused(
+        Caller caller = authenticate(request, connection, rule.basic()).orElseThrow(() -> refused(
                 credentialGiven ? HostEventProperties.REASON_BAD_CREDENTIAL : HostEventProperties.REASON_NO_CREDENTIAL,
                 new HostException(ErrorCode.UNAUTHENTICATED,
                 "A valid credential is required, and none was given or it is unknown, expired or revoked.",
@@ -88,13 +90,20 @@ final class CallerAuthenticator implements ContainerRequestFilter {
         return failure;
     }
 
-    private Optional<Caller> authenticate(ContainerRequestContext request, ConnectionFacts connection) {
+    private Optional<Caller> authenticate(ContainerRequestContext request, ConnectionFacts connection, boolean basicAllowed) {
         String authorization = request.getHeaderString("Authorization");
         if (authorization != null) {
-            if (!authorization.startsWith(BEARER)) {
+            String credential;
+            if (authorization.startsWith(BEARER)) {
+                credential = authorization.substring(BEARER.length()).trim();
+            } else if (basicAllowed && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+                credential = basicPassword(authorization.substring(BASIC.length()).trim());
+                if (credential == null) {
+                    return Optional.empty();
+                }
+            } else {
                 return Optional.empty();
             }
-            String credential = authorization.substring(BEARER.length()).trim();
             if (connection.localPlain() && admin.get() != null && admin.get().isAdminCredential(credential)) {
                 return Optional.of(Caller.LOCAL_ADMIN);
             }
@@ -110,6 +119,17 @@ final class CallerAuthenticator implements ContainerRequestFilter {
             return Optional.of(Caller.LOCAL_ADMIN);
         }
         return Optional.empty();
+    }
+
+    /** The password of an HTTP Basic credential (the user name is ignored), or null when malformed. */
+    static String basicPassword(String encoded) {
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 || colon == decoded.length() - 1 ? null : decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
@@ -134,12 +154,12 @@ final class CallerAuthenticator implements ContainerRequestFilter {
     }
 
     private static Rule rule(Access access) {
-        return new Rule(access.scope(), access.scope(), access.listener());
+        return new Rule(access.scope(), access.scope(), access.listener(), access.basic());
     }
 
     private static Rule rule(RouteAccess access) {
         String loopback = RouteAccess.SAME_AS_SCOPE.equals(access.loopbackScope()) ? access.scope() : access.loopbackScope();
-        return new Rule(access.scope(), loopback, Access.Listener.ANY);
+        return new Rule(access.scope(), loopback, Access.Listener.ANY, false);
     }
 
     private static HostException unavailable() {
@@ -156,6 +176,11 @@ final class CallerAuthenticator implements ContainerRequestFilter {
         @Override
         public Access.Listener listener() {
             return Access.Listener.ANY;
+        }
+
+        @Override
+        public boolean basic() {
+            return false;
         }
 
         @Override
