@@ -196,13 +196,15 @@ public class OpenCodeSdkProcessIT {
         CompletableFuture<KnownHost> paired = CompletableFuture.supplyAsync(() -> new PairingClient(
                 new HostAddress("127.0.0.1", host.lanPort), null).resultWaitSeconds(1).approvalTimeout(Duration.ofSeconds(60))
                 .pair(new PairingClient.Request(code, name, "cli",
-                        List.of("status:read", "tasks:run", "tasks:read", "permissions:answer")), null));
+                        List.of("status:read", "tasks:run", "tasks:read", "permissions:answer", "runtime:opencode",
+                                "workspace:*")), null));
         String pairingId = Conditions.await("the device to wait for approval", Duration.ofSeconds(30), () -> {
             JsonNode pending = admin.get("/v1/pairing/pending").json();
             return pending.size() == 1 ? pending.get(0).path("pairingId").asText() : null;
         });
         Http.Answer approved = admin.post("/v1/pairing/pending/" + pairingId + "/approve", "application/json",
-                "{\"scopes\":[\"status:read\",\"tasks:run\",\"tasks:read\",\"permissions:answer\"]}");
+                "{\"scopes\":[\"status:read\",\"tasks:run\",\"tasks:read\",\"permissions:answer\",\"runtime:opencode\","
+                        + "\"workspace:*\"]}");
         assertTrue(approved.body(), approved.status() / 100 == 2);
         return paired.get(60, TimeUnit.SECONDS);
     }
