@@ -94,10 +94,11 @@ function byScopeRank(a, b) {
 }
 
 /**
- * Shows one node per item, keyed: a node whose item is still there stays in place, untouched, so
- * what an admin ticked or typed in it survives the page's refreshes (and keeps its focus).
+ * Shows one node per item, keyed: a node whose item is still there stays in place (only
+ * {@code update}, when given, touches it), so what an admin ticked or typed in it survives the
+ * page's refreshes and keeps its focus.
  */
-function keyed(container, items, keyOf, render) {
+function keyed(container, items, keyOf, render, update) {
   const existing = new Map([...container.children].map((node) => [node.dataset.key, node]));
   const wanted = new Set(items.map(keyOf));
   for (const [key, node] of existing) if (!wanted.has(key)) node.remove();
@@ -108,6 +109,8 @@ function keyed(container, items, keyOf, render) {
     if (!node) {
       node = render(item);
       node.dataset.key = key;
+    } else if (update) {
+      update(node, item);
     }
     const expected = previous ? previous.nextSibling : container.firstChild;
     if (expected !== node) container.insertBefore(node, expected);
@@ -360,7 +363,7 @@ function renderDiscovery(view) {
       run: (button) => runAction('restart-mdns-discovery', button, 'discovery-result') });
   }
   keyed($('discovery-buttons'), buttons, (b) => b.key, (b) => el('button', { type: 'button', class: b.className,
-    'data-switch': b.key, onclick: (event) => b.run(event.currentTarget) }, b.label));
+    'data-switch': b.key, onclick: (event) => b.run(event.currentTarget) }, b.label), (node, b) => { node.className = b.className; });
 }
 
 async function switchDiscovery(mode, button) {
@@ -395,6 +398,9 @@ async function loadPermissions() {
     }
     throw error;
   }
+  // a device paired since the last refresh: learn its name before naming it in a question or rule
+  const named = [...prompts.map((p) => p.deviceId), ...rules.map((r) => r.deviceId)];
+  if (named.some((id) => id && id !== 'admin' && !state.deviceNames.has(id))) await loadDevices();
   state.prompts = new Map(prompts.map((p) => [p.id, p]));
   $('no-prompts').textContent = 'No task is waiting for an answer.';
   $('no-prompts').hidden = prompts.length > 0;
@@ -443,7 +449,7 @@ function renderPrompt(p) {
     el('p', { class: 'small' }, 'Task ', mono(p.taskId), ', step ' + (p.step + 1) + ' (' + p.runtime + '), one of the '
       + ownerWords(p.deviceId) + '.'),
     message);
-  const always = p.alwaysAllows.length ? el('p', { class: 'small always-note' }, '“Always allow” runs it now and from then on, without asking, ',
+  const always = p.alwaysAllows.length ? el('p', { class: 'small always-note' }, '“Always allow” runs it now and, from then on without asking, ',
     ...alwaysWords(p), ' — for the ' + ownerWords(p.deviceId) + ', in ', mono(p.workspace), ' only. You can forget the rule below.') : null;
   item.append(el('div', { class: 'row' },
     el('button', { type: 'button', class: 'allow-once', onclick: () => answer(p, 'once', item) }, 'Allow once'),
@@ -454,7 +460,7 @@ function renderPrompt(p) {
 
 /** What an "always" answer would allow: the patterns of a bash line's commands, or the file. */
 function alwaysWords(p) {
-  const words = [p.tool === 'bash' ? 'every command matching ' : p.tool + ' of '];
+  const words = [p.tool === 'bash' ? 'every command matching ' : 'every ' + p.tool + ' of '];
   p.alwaysAllows.forEach((pattern, i) => {
     if (i > 0) words.push(i === p.alwaysAllows.length - 1 ? ' and ' : ', ');
     words.push(el('code', {}, pattern));

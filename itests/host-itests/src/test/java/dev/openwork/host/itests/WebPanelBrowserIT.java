@@ -151,7 +151,7 @@ public class WebPanelBrowserIT {
         WebElement pairingCheck = browser.findElement(By.cssSelector("li.check[data-check='pairing']"));
         assertEquals("WARNING", pairingCheck.getAttribute("data-status"));
         assertTrue(pairingCheck.getText(), pairingCheck.getText().contains("60 pairing attempts failed"));
-        pairingCheck.findElement(By.cssSelector("button[data-action='reset-pairing-caps']")).click();
+        tap(pairingCheck.findElement(By.cssSelector("button[data-action='reset-pairing-caps']")));
         waiting().until(d -> text("action-result").contains("was reset (it stood at 60)"));
         waiting().until(d -> "OK".equals(d.findElement(By.cssSelector("li.check[data-check='pairing']")).getAttribute("data-status")));
         assertEquals(0, admin().get("/v1/pairing/caps").json().path("failuresLifetime").asInt());
@@ -165,28 +165,28 @@ public class WebPanelBrowserIT {
         assertTrue(text("discovery"), text("discovery").contains("Nothing is broadcast"));
         awaitImageLoaded("discovery-qr");
         // switch to mDNS from the page: the host serves loopback only, so mDNS has nowhere to advertise and says so
-        browser.findElement(By.cssSelector("#discovery-buttons button[data-switch='switch-mdns']")).click();
+        tap(browser.findElement(By.cssSelector("#discovery-buttons button[data-switch='switch-mdns']")));
         waiting().until(d -> "mdns".equals(d.findElement(By.id("discovery")).getAttribute("data-mode")));
         waiting().until(d -> text("discovery-result").contains("mDNS discovery"));
         assertEquals("mdns", admin().get("/v1/discovery").json().path("mode").asText());
         Conditions.await("the switch written to etc/dev.openwork.host.discovery.cfg", WAIT, () -> {
             try {
                 return Files.readString(home.resolve("etc/dev.openwork.host.discovery.cfg"))
-                        .matches("(?s).*^mode\\s*=\\s*\"?mdns.*") ? true : null;
+                        .matches("(?ms).*^mode\\s*=\\s*\"?mdns.*") ? true : null;
             } catch (java.io.IOException e) {
                 return null;
             }
         });
         assertFalse(text("discovery"), text("discovery").contains("Nothing is broadcast"));
         // and back, with the link and its QR code again
-        waiting().until(d -> d.findElement(By.cssSelector("#discovery-buttons button[data-switch='switch-manual']"))).click();
+        tap(waiting().until(d -> d.findElement(By.cssSelector("#discovery-buttons button[data-switch='switch-manual']"))));
         waiting().until(d -> "manual".equals(d.findElement(By.id("discovery")).getAttribute("data-mode"))
                 && d.findElement(By.id("discovery-connect")).isDisplayed() && manualLink.equals(text("discovery-link")));
         awaitImageLoaded("discovery-qr");
         assertEquals("manual", admin().get("/v1/discovery").json().path("mode").asText());
 
         // open a pairing window: the code and the QR code
-        browser.findElement(By.id("open-window")).click();
+        tap(browser.findElement(By.id("open-window")));
         waiting().until(d -> text("pairing-code").matches("\\d{4} \\d{4}"));
         String code = admin().get("/v1/pairing/window").json().path("code").asText();
         assertEquals(code.substring(0, 4) + " " + code.substring(4), text("pairing-code"));
@@ -211,11 +211,14 @@ public class WebPanelBrowserIT {
             assertFalse(standard + " was not asked for", scopeBox(pending, standard).isSelected());
         }
         // unticking the only runtime grant would leave a device that cannot run tasks: the page says so
-        scopeBox(pending, "runtime:shell").click();
+        tap(scopeBox(pending, "runtime:shell"));
         waiting().until(d -> pending.findElement(By.cssSelector("p.hint")).getText().contains("will not be able to run tasks"));
-        scopeBox(pending, "runtime:shell").click();
+        tap(scopeBox(pending, "runtime:shell"));
         waiting().until(d -> !pending.findElement(By.cssSelector("p.hint")).isDisplayed());
-        pending.findElement(By.cssSelector("button.approve")).click();
+        browser.executeScript("arguments[0].scrollIntoView({block: 'start'})", pending);
+        assertFitsThePhone();
+        screenshot("web-panel-approve-390x844.png");
+        tap(pending.findElement(By.cssSelector("button.approve")));
         assertTrue("owctl pair finishes", pairing.waitFor(60, TimeUnit.SECONDS));
         String pairOutput = new String(pairing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(pairOutput, 0, pairing.exitValue());
@@ -234,7 +237,7 @@ public class WebPanelBrowserIT {
                 "echo first line from the phone; while [ ! -f go ]; do sleep 0.05; done; echo second line from the phone");
         run.getOutputStream().close();
         WebElement task = waiting().until(d -> d.findElements(By.cssSelector("li.task")).stream().findFirst().orElse(null));
-        task.click();
+        tap(task);
         waiting().until(d -> text("log-lines").contains("first line from the phone"));
         assertFalse("the second line cannot be there before the task wrote it", text("log-lines").contains("second line"));
         assertEquals("running", text("log-state"));
@@ -247,10 +250,10 @@ public class WebPanelBrowserIT {
 
         // the charts count the task (the page refreshes them every few seconds)
         waiting().until(d -> !"0".equals(d.findElement(By.cssSelector("#chart-tasks svg")).getAttribute("data-total")));
-        browser.findElement(By.id("range-week")).click();
+        tap(browser.findElement(By.id("range-week")));
         waiting().until(d -> text("range-name").equals("week"));
         assertEquals("1", browser.findElement(By.cssSelector("#chart-tasks svg")).getAttribute("data-total"));
-        browser.findElement(By.id("range-day")).click();
+        tap(browser.findElement(By.id("range-day")));
 
         assertFitsThePhone();
         screenshot("web-panel-tasks-390x844.png");
@@ -259,10 +262,10 @@ public class WebPanelBrowserIT {
 
         // revoking from the page takes a confirming second tap, then the device's credential stops working
         WebElement revoke = browser.findElement(By.cssSelector("li.device[data-device='" + deviceId + "'] button.revoke"));
-        revoke.click();
+        tap(revoke);
         waiting().until(d -> d.findElement(By.cssSelector("li.device[data-device='" + deviceId + "'] button.revoke"))
                 .getText().contains("again"));
-        browser.findElement(By.cssSelector("li.device[data-device='" + deviceId + "'] button.revoke")).click();
+        tap(browser.findElement(By.cssSelector("li.device[data-device='" + deviceId + "'] button.revoke")));
         waiting().until(d -> d.findElements(By.cssSelector("li.device")).isEmpty());
         assertEquals(0, admin().get("/v1/devices").json().size());
         HostProcess.Run status = host.owctl(clientConfig, null, "status");
@@ -294,10 +297,10 @@ public class WebPanelBrowserIT {
         openLogOf(first);
         waiting().until(d -> text("log-lines").contains("? waits for permission: echo ask the page first"));
         assertEquals("waiting_permission", text("log-state"));
-        browser.executeScript("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -110);", prompt);
+        browser.executeScript("arguments[0].scrollIntoView({block: 'start'})", prompt);
         assertFitsThePhone();
         screenshot("web-panel-prompt-390x844.png");
-        prompt.findElement(By.cssSelector("button.allow-once")).click();
+        tap(prompt.findElement(By.cssSelector("button.allow-once")));
         waiting().until(d -> text("prompt-result").contains("allowed once by admin"));
         waiting().until(d -> text("log-lines").contains("✓ allowed once by admin"));
         waiting().until(d -> outputLines().contains("ran after the page allowed it"));
@@ -315,10 +318,10 @@ public class WebPanelBrowserIT {
         question = prompt.getText();
         assertTrue(question, question.contains("A task wants to write the file .env"));
         assertTrue(question, question.contains("sensitive-tools") && question.contains("tasks you start on this host"));
-        assertTrue(question, prompt.findElement(By.cssSelector("pre.preview")).getText().contains("+TOKEN=from-the-task"));
+        assertTrue(question, prompt.findElement(By.cssSelector("pre.preview")).getText().contains("+ TOKEN=from-the-task"));
         openLogOf(second);
         prompt.findElement(By.cssSelector("input.message")).sendKeys("no secrets from tasks");
-        prompt.findElement(By.cssSelector("button.reject")).click();
+        tap(prompt.findElement(By.cssSelector("button.reject")));
         waiting().until(d -> text("prompt-result").contains("rejected by admin: no secrets from tasks"));
         waiting().until(d -> text("log-lines").contains("✗ rejected by admin: no secrets from tasks"));
         waiting().until(d -> "failed".equals(text("log-state")));
@@ -327,7 +330,7 @@ public class WebPanelBrowserIT {
 
         // 3. "always allow" stores a rule for the laptop in that folder; the rules list shows it and forgets it
         String third = submitAsDevice(laptop, workspace, bash("echo ask for always"));
-        awaitPrompt(third).findElement(By.cssSelector("button.always")).click();
+        tap(awaitPrompt(third).findElement(By.cssSelector("button.always")));
         waiting().until(d -> text("prompt-result").contains("allowed always in this workspace by admin"));
         WebElement rule = waiting().until(d -> d.findElements(By.cssSelector("li.rule")).stream().findFirst().orElse(null));
         assertTrue(rule.getText(), rule.getText().contains("echo *") && rule.getText().contains("tasks of Ben's laptop")
@@ -337,7 +340,7 @@ public class WebPanelBrowserIT {
         assertEquals("echo *", rules.get(0).path("pattern").asText());
         assertEquals(workspace.toString(), rules.get(0).path("workspace").asText());
         assertEquals("succeeded", awaitEnd(third));
-        rule.findElement(By.cssSelector("button.forget")).click();
+        tap(rule.findElement(By.cssSelector("button.forget")));
         waiting().until(d -> d.findElements(By.cssSelector("li.rule")).isEmpty() && d.findElement(By.id("no-rules")).isDisplayed());
         assertEquals(0, admin().get("/v1/permissions/rules").json().size());
 
@@ -441,7 +444,11 @@ public class WebPanelBrowserIT {
 
     /** Opens the live log of {@code taskId} from the task list. */
     private void openLogOf(String taskId) {
-        waiting().until(d -> d.findElement(By.cssSelector("li.task[data-task='" + taskId + "']"))).click();
+        // the task list is drawn anew on every refresh: find and tap in one go, again if it was redrawn in between
+        waiting().until(d -> {
+            tap(d.findElement(By.cssSelector("li.task[data-task='" + taskId + "']")));
+            return true;
+        });
         waiting().until(d -> taskId.equals(d.findElement(By.id("task-log")).getAttribute("data-task")));
     }
 
@@ -474,6 +481,15 @@ public class WebPanelBrowserIT {
         admin().get("/v1/audit?task=" + taskId + "&limit=100").json().path("entries")
                 .forEach(e -> entries.add(e.path("decision").asText() + " by " + e.path("decidedBy").asText()));
         return entries;
+    }
+
+    /**
+     * Clicks as a thumb would after scrolling to it: centred, so the sticky header is never what the
+     * click lands on.
+     */
+    private void tap(WebElement element) {
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        element.click();
     }
 
     /** The checkbox of {@code scope} in a waiting device's list. */
