@@ -168,6 +168,9 @@ public class WebPanelBrowserIT {
         tap(browser.findElement(By.cssSelector("#discovery-buttons button[data-switch='switch-mdns']")));
         waiting().until(d -> "mdns".equals(d.findElement(By.id("discovery")).getAttribute("data-mode")));
         waiting().until(d -> text("discovery-result").contains("mDNS discovery"));
+        assertEquals("false", browser.findElement(By.id("discovery")).getAttribute("data-working"));
+        assertTrue(text("discovery-cause"), text("discovery-cause").startsWith("Not working: "));
+        assertFalse("no link in mDNS mode", browser.findElement(By.id("discovery-connect")).isDisplayed());
         assertEquals("mdns", admin().get("/v1/discovery").json().path("mode").asText());
         Conditions.await("the switch written to etc/dev.openwork.host.discovery.cfg", WAIT, () -> {
             try {
