@@ -1,21 +1,28 @@
-// The OpenWork Host page: health, pairing, devices, tasks and charts, all from the host's own API on
-// this origin. No framework, nothing inline (the page runs under a strict CSP), and every text from
-// the host goes into the page as text (textContent, text nodes), never parsed as markup.
+// The OpenWork Host page: health, pairing (with discovery), permission prompts, devices, tasks and charts,
+// all from the host's own API on this origin. No framework, nothing inline (the page runs under a strict
+// CSP), and every text from the host goes into the page as text (textContent, text nodes), never as markup.
 'use strict';
 
-const SCOPES = [
-  ['status:read', 'See whether the host is healthy.'],
-  ['tasks:run', 'Run tasks (commands, agents) on this host, in the folders it allows.'],
-  ['tasks:read', 'Read tasks and their output.'],
-  ['permissions:answer', 'Answer the permission prompts of running tasks.'],
-  ['admin', 'Everything: pair and revoke devices, run recovery actions. Only for your own devices.'],
-];
+// The grants a device can get (dev.openwork.host.api.devices.Scopes), in the order the page lists them.
+const STANDARD_SCOPES = ['status:read', 'tasks:run', 'tasks:read', 'permissions:answer', 'runtime:*', 'workspace:*', 'admin'];
+// What the host grants when a device asks for nothing in particular (Scopes.DEFAULT_DEVICE).
+const DEFAULT_DEVICE_SCOPES = ['status:read', 'tasks:run', 'tasks:read', 'permissions:answer', 'runtime:*', 'workspace:*'];
+const ROUTE_SCOPE_MEANINGS = {
+  'status:read': 'See whether the host is healthy.',
+  'tasks:run': 'Start and cancel tasks (commands, agents); which runtimes and folders come from the grants below.',
+  'tasks:read': 'Read its tasks and their output.',
+  'permissions:answer': 'Answer the permission prompts of its tasks.',
+  'runtime:*': 'Run tasks with any runtime installed on this host.',
+  'workspace:*': 'Run tasks in any folder this host allows for tasks (its workspace roots).',
+  admin: 'Everything: pair and revoke devices, answer every prompt, run recovery actions. Only for your own devices.',
+};
 const OUTCOME_COLOURS = { succeeded: '#1a7f37', failed: '#cf222e', cancelled: '#8c959f', interrupted: '#9a6700' };
 const FAILURE_COLOURS = ['#cf222e', '#bc4c00', '#9a6700', '#8250df', '#0969da', '#57606a'];
 
 const $ = (id) => document.getElementById(id);
 const state = { signedIn: false, actions: {}, range: 'day', metrics: null, logSource: null, logTask: null,
-  windowOpen: false, revokeArmed: null, refreshTimer: null };
+  windowOpen: false, revokeArmed: null, refreshTimer: null, deviceNames: new Map(), prompts: new Map(),
+  answeredHere: new Set(), clockOffset: 0, discoveryLink: null };
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -32,11 +39,23 @@ async function api(method, path, body) {
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
+  noteServerClock(response);
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await response.json() : await response.text();
   if (!response.ok && !(response.status === 503 && data && data.checks)) throw new ApiError(response.status, data);
   return data;
+}
+
+/**
+ * Countdowns run on the host's clock. On the host itself both clocks are one; a browser elsewhere may
+ * be off by minutes, which the Date header shows (to the second, so small differences are ignored).
+ */
+function noteServerClock(response) {
+  const date = Date.parse(response.headers.get('Date') || '');
+  if (Number.isNaN(date)) return;
+  const offset = date - Date.now();
+  state.clockOffset = Math.abs(offset) > 3000 ? offset : 0;
 }
 
 function el(tag, attrs, ...children) {
@@ -50,6 +69,53 @@ function el(tag, attrs, ...children) {
     if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
   }
   return node;
+}
+
+/** What a scope lets a device do, in plain words. */
+function scopeMeaning(scope) {
+  if (ROUTE_SCOPE_MEANINGS[scope]) return ROUTE_SCOPE_MEANINGS[scope];
+  if (scope.startsWith('runtime:')) return 'Run tasks with the “' + scope.slice('runtime:'.length) + '” runtime.';
+  if (scope.startsWith('workspace:')) return 'Run tasks in ' + scope.slice('workspace:'.length) + ' and the folders below it.';
+  return 'A grant this page does not know; the host checks it.';
+}
+
+/** Sort key: route scopes first, then runtime grants, then folder grants, admin last. */
+function scopeRank(scope) {
+  if (scope === 'admin') return [5, ''];
+  if (scope.startsWith('runtime:')) return [2, scope === 'runtime:*' ? '' : scope];
+  if (scope.startsWith('workspace:')) return [3, scope === 'workspace:*' ? '' : scope];
+  const standard = STANDARD_SCOPES.indexOf(scope);
+  return standard >= 0 ? [1, String(standard)] : [4, scope];
+}
+
+function byScopeRank(a, b) {
+  const [ra, ka] = scopeRank(a), [rb, kb] = scopeRank(b);
+  return ra - rb || (ka < kb ? -1 : ka > kb ? 1 : 0);
+}
+
+/**
+ * Shows one node per item, keyed: a node whose item is still there stays in place (only
+ * {@code update}, when given, touches it), so what an admin ticked or typed in it survives the
+ * page's refreshes and keeps its focus.
+ */
+function keyed(container, items, keyOf, render, update) {
+  const existing = new Map([...container.children].map((node) => [node.dataset.key, node]));
+  const wanted = new Set(items.map(keyOf));
+  for (const [key, node] of existing) if (!wanted.has(key)) node.remove();
+  let previous = null;
+  for (const item of items) {
+    const key = keyOf(item);
+    let node = existing.get(key);
+    if (!node) {
+      node = render(item);
+      node.dataset.key = key;
+    } else if (update) {
+      update(node, item);
+    }
+    const expected = previous ? previous.nextSibling : container.firstChild;
+    if (expected !== node) container.insertBefore(node, expected);
+    previous = node;
+  }
 }
 
 function duration(seconds) {
@@ -66,20 +132,23 @@ function when(iso) {
   return date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
-function notice(text, failed) {
-  const box = $('action-result');
+/** Shows the outcome of an action in the status line {@code boxId} (by default the health panel's). */
+function notice(text, failed, boxId, code) {
+  const box = $(boxId || 'action-result');
   box.textContent = text;
   box.classList.toggle('failed', !!failed);
+  box.dataset.code = code || '';
   box.hidden = false;
 }
 
-function failed(error) {
+/** A typed error from the host as the person should read it: what happened, then what to do. */
+function failed(error, boxId) {
   if (error instanceof ApiError && error.status === 401) {
     signedOut();
     return;
   }
   const action = error.body && error.body.action ? ' ' + error.body.action : '';
-  notice(error.message + action, true);
+  notice(error.message + action, true, boxId, error.body && error.body.code);
 }
 
 // ---- sign-in --------------------------------------------------------------------------------
@@ -146,13 +215,13 @@ function renderCheck(check) {
   return item;
 }
 
-async function runAction(id, button) {
+async function runAction(id, button, boxId) {
   button.disabled = true;
   try {
     const result = await api('POST', '/v1/health/actions/' + encodeURIComponent(id));
-    notice(result.message, false);
+    notice(result.message, false, boxId);
   } catch (error) {
-    failed(error);
+    failed(error, boxId);
   } finally {
     button.disabled = false;
     await refresh();
@@ -194,41 +263,260 @@ function renderWindow(window) {
 
 function renderPending(pending) {
   $('no-pending').hidden = pending.length > 0;
-  $('pending').replaceChildren(...pending.map((p) => {
-    const requested = new Set(p.requestedScopes);
-    const boxes = SCOPES.map(([scope, meaning]) => el('li', {},
-      el('label', {}, el('input', { type: 'checkbox', value: scope, checked: requested.has(scope) }),
-        el('span', {}, el('strong', {}, scope), ' — ' + meaning))));
-    const scopeList = el('ul', { class: 'scopes' }, ...boxes);
-    const approve = el('button', { type: 'button', class: 'approve', onclick: async () => {
-      const scopes = [...scopeList.querySelectorAll('input:checked')].map((i) => i.value);
-      await act(() => api('POST', '/v1/pairing/pending/' + encodeURIComponent(p.pairingId) + '/approve', { scopes }),
-        p.deviceName + ' is approved.');
-    } }, 'Approve');
-    const deny = el('button', { type: 'button', class: 'secondary deny', onclick: () =>
-      act(() => api('POST', '/v1/pairing/pending/' + encodeURIComponent(p.pairingId) + '/deny'), p.deviceName + ' is denied.') },
-    'Deny');
-    return el('li', { class: 'pending', 'data-pairing': p.pairingId },
-      el('div', {}, el('strong', {}, p.deviceName), ' (' + p.platform + ') from ' + p.address),
-      el('p', { class: 'small' }, 'It asks for: ' + (p.requestedScopes.join(', ') || 'the default scopes') + '. Grant:'),
-      scopeList, el('div', { class: 'row' }, approve, deny));
-  }));
+  keyed($('pending'), pending, (p) => p.pairingId, renderPendingDevice);
 }
 
-async function act(call, message) {
+/**
+ * A device waiting for approval: every scope it asked for (runtime and folder grants included) and
+ * the standard ones, each explained, ticked as asked; approving grants exactly what is ticked.
+ */
+function renderPendingDevice(p) {
+  const askedFor = p.requestedScopes.length ? p.requestedScopes : DEFAULT_DEVICE_SCOPES;
+  const ticked = new Set(askedFor);
+  const scopes = [...new Set([...askedFor, ...STANDARD_SCOPES])].sort(byScopeRank);
+  const boxes = scopes.map((scope) => el('li', { 'data-scope': scope },
+    el('label', {}, el('input', { type: 'checkbox', value: scope, checked: ticked.has(scope) }),
+      el('span', {}, el('strong', { class: 'mono' }, scope), ' — ' + scopeMeaning(scope)))));
+  const scopeList = el('ul', { class: 'scopes' }, ...boxes);
+  const hint = el('p', { class: 'small hint', role: 'status' });
+  const chosen = () => [...scopeList.querySelectorAll('input:checked')].map((i) => i.value);
+  const approve = el('button', { type: 'button', class: 'approve', onclick: async () => {
+    const granted = chosen();
+    if (!granted.length) return; // an empty list would mean "what it asked for" to the host
+    approve.disabled = true;
+    await act(() => api('POST', '/v1/pairing/pending/' + encodeURIComponent(p.pairingId) + '/approve', { scopes: granted }),
+      p.deviceName + ' is approved with ' + granted.join(', ') + '.');
+    approve.disabled = false;
+  } }, 'Approve');
+  const explainChoice = () => {
+    const granted = chosen();
+    const runs = granted.includes('admin') || (granted.includes('tasks:run')
+      && granted.some((s) => s.startsWith('runtime:')) && granted.some((s) => s.startsWith('workspace:')));
+    approve.disabled = granted.length === 0;
+    hint.textContent = granted.length === 0 ? 'Tick at least one scope, or deny the device.'
+      : granted.includes('tasks:run') && !runs ? 'It will not be able to run tasks: that needs a runtime grant and a folder grant too.'
+        : '';
+    hint.hidden = !hint.textContent;
+  };
+  scopeList.addEventListener('change', explainChoice);
+  explainChoice();
+  const deny = el('button', { type: 'button', class: 'secondary deny', onclick: () =>
+    act(() => api('POST', '/v1/pairing/pending/' + encodeURIComponent(p.pairingId) + '/deny'), p.deviceName + ' is denied.') },
+  'Deny');
+  return el('li', { class: 'pending', 'data-pairing': p.pairingId },
+    el('div', {}, el('strong', {}, p.deviceName), ' (' + p.platform + ') from ' + p.address),
+    el('p', { class: 'small' }, p.requestedScopes.length ? 'It asks for: ' + p.requestedScopes.join(', ') + '. Grant:'
+      : 'It asks for nothing in particular; the usual scopes of a phone are ticked. Grant:'),
+    scopeList, hint, el('div', { class: 'row' }, approve, deny));
+}
+
+async function act(call, message, boxId) {
   try {
     await call();
-    notice(message, false);
+    notice(message, false, boxId);
   } catch (error) {
-    failed(error);
+    failed(error, boxId);
   }
   await refresh();
+}
+
+// ---- discovery ------------------------------------------------------------------------------
+
+const DISCOVERY_MODES = {
+  mdns: { name: 'mDNS', meaning: 'Devices on this network find the host by themselves (multicast DNS, as printers are found).' },
+  manual: { name: 'manual', meaning: 'Nothing is broadcast: a device connects with the link below, or by scanning its QR code.' },
+};
+
+async function loadDiscovery() {
+  try {
+    renderDiscovery(await api('GET', '/v1/discovery'));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) throw error;
+    $('discovery-cause').textContent = error.message + (error.body && error.body.action ? ' ' + error.body.action : '');
+  }
+}
+
+function renderDiscovery(view) {
+  const mode = DISCOVERY_MODES[view.mode] || { name: view.mode, meaning: '' };
+  $('discovery').dataset.mode = view.mode;
+  $('discovery').dataset.working = String(view.working);
+  $('discovery-mode').textContent = mode.name;
+  $('discovery-mode').dataset.status = view.working ? 'OK' : 'WARNING';
+  $('discovery-meaning').textContent = mode.meaning;
+  $('discovery-cause').textContent = (view.working ? '' : 'Not working: ') + view.cause;
+  $('discovery-action').textContent = view.action ? 'What to do: ' + view.action : '';
+  $('discovery-action').hidden = !view.action;
+  const link = view.connectLinks[0] || null;
+  $('discovery-connect').hidden = !link;
+  if (link !== state.discoveryLink) {
+    state.discoveryLink = link;
+    $('discovery-link').textContent = link || '';
+    // the QR code shows the first link: a new address or key means a new picture, not the cached one
+    if (link) $('discovery-qr').src = '/v1/discovery/qr.svg?v=' + Date.now();
+    else $('discovery-qr').removeAttribute('src');
+  }
+  const other = view.mode === 'mdns' ? 'manual' : 'mdns';
+  const buttons = [{ key: 'switch-' + other, label: 'Switch to ' + DISCOVERY_MODES[other].name + ' discovery',
+    className: view.working ? 'secondary' : '', run: (button) => switchDiscovery(other, button) }];
+  if (view.mode === 'mdns' && state.actions['restart-mdns-discovery']) {
+    buttons.push({ key: 'restart-mdns-discovery', label: state.actions['restart-mdns-discovery'].label, className: 'secondary',
+      run: (button) => runAction('restart-mdns-discovery', button, 'discovery-result') });
+  }
+  keyed($('discovery-buttons'), buttons, (b) => b.key, (b) => el('button', { type: 'button', class: b.className,
+    'data-switch': b.key, onclick: (event) => b.run(event.currentTarget) }, b.label), (node, b) => { node.className = b.className; });
+}
+
+async function switchDiscovery(mode, button) {
+  button.disabled = true;
+  try {
+    const view = await api('PUT', '/v1/discovery', { mode });
+    renderDiscovery(view);
+    notice('Devices now find this host by ' + DISCOVERY_MODES[mode].name + ' discovery'
+      + (view.working ? '.' : ', but it does not work yet: ' + view.cause), !view.working, 'discovery-result');
+  } catch (error) {
+    failed(error, 'discovery-result');
+  } finally {
+    button.disabled = false;
+    await refresh();
+  }
+}
+
+// ---- permission prompts ---------------------------------------------------------------------
+
+const FILE_VERBS = { read: 'read the file', write: 'write the file', edit: 'change the file' };
+
+async function loadPermissions() {
+  let prompts, rules;
+  try {
+    [prompts, rules] = await Promise.all([api('GET', '/v1/permissions'), api('GET', '/v1/permissions/rules')]);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 503) {
+      // the permissions bundle is stopped: say so instead of "nothing is waiting"
+      $('no-prompts').textContent = error.message;
+      $('no-prompts').hidden = false;
+      return;
+    }
+    throw error;
+  }
+  // a device paired since the last refresh: learn its name before naming it in a question or rule
+  const named = [...prompts.map((p) => p.deviceId), ...rules.map((r) => r.deviceId)];
+  if (named.some((id) => id && id !== 'admin' && !state.deviceNames.has(id))) await loadDevices();
+  state.prompts = new Map(prompts.map((p) => [p.id, p]));
+  $('no-prompts').textContent = 'No task is waiting for an answer.';
+  $('no-prompts').hidden = prompts.length > 0;
+  keyed($('prompt-list'), prompts, (p) => p.id, renderPrompt);
+  $('prompt-count').textContent = String(prompts.length);
+  $('prompt-count').hidden = prompts.length === 0;
+  tickPrompts();
+  $('no-rules').hidden = rules.length > 0;
+  keyed($('rule-list'), rules, (r) => r.id, renderRule);
+}
+
+function deviceName(deviceId) {
+  return state.deviceNames.get(deviceId) || deviceId;
+}
+
+/** Whose tasks a question or rule is about, in words. */
+function ownerWords(deviceId) {
+  return deviceId && deviceId !== 'admin' ? 'tasks of ' + deviceName(deviceId) : 'tasks you start on this host';
+}
+
+const mono = (text) => el('span', { class: 'mono' }, text);
+
+/** One question: what the call would do, who asks and why, how long it waits, and the three answers. */
+function renderPrompt(p) {
+  const what = [];
+  if (p.tool === 'bash') {
+    what.push(el('p', { class: 'what' }, 'A task wants to run this command in ', mono(p.workspace), ':'),
+      el('pre', { class: 'command mono' }, p.command));
+  } else if (p.path && FILE_VERBS[p.tool]) {
+    what.push(el('p', { class: 'what' }, 'A task wants to ' + FILE_VERBS[p.tool] + ' ', mono(p.path), ' (folder ', mono(p.workspace), ').'),
+      el('p', { class: 'small' }, p.summary));
+  } else {
+    what.push(el('p', { class: 'what' }, 'A task wants to use the tool “' + p.tool + '” in ', mono(p.workspace), ': ' + p.summary));
+  }
+  if (p.preview) {
+    what.push(el('pre', { class: 'preview mono' }, ...p.preview.split('\n').map((line) =>
+      el('span', { class: line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : '' }, line + '\n'))));
+  }
+  const message = el('input', { type: 'text', class: 'message', maxLength: 500, autocomplete: 'off',
+    placeholder: 'Message for the task (optional)', ariaLabel: 'Message for the task' });
+  const item = el('li', { class: 'prompt', 'data-prompt': p.id, 'data-task': p.taskId },
+    el('div', { class: 'prompt-head' }, el('span', { class: 'pill', 'data-status': 'waiting_permission' }, p.tool),
+      el('span', { class: 'left' })),
+    ...what,
+    el('p', { class: 'why' }, 'Why it asks: ', el('strong', {}, p.policy), ' — ' + p.reason),
+    el('p', { class: 'small' }, 'Task ', mono(p.taskId), ', step ' + (p.step + 1) + ' (' + p.runtime + '), one of the '
+      + ownerWords(p.deviceId) + '.'),
+    message);
+  const always = p.alwaysAllows.length ? el('p', { class: 'small always-note' }, '“Always allow” runs it now and, from then on without asking, ',
+    ...alwaysWords(p), ' — for the ' + ownerWords(p.deviceId) + ', in ', mono(p.workspace), ' only. You can forget the rule below.') : null;
+  item.append(el('div', { class: 'row' },
+    el('button', { type: 'button', class: 'allow-once', onclick: () => answer(p, 'once', item) }, 'Allow once'),
+    always ? el('button', { type: 'button', class: 'secondary always', onclick: () => answer(p, 'always', item) }, 'Always allow') : null,
+    el('button', { type: 'button', class: 'secondary reject', onclick: () => answer(p, 'reject', item) }, 'Reject')), always);
+  return item;
+}
+
+/** What an "always" answer would allow: the patterns of a bash line's commands, or the file. */
+function alwaysWords(p) {
+  const words = [p.tool === 'bash' ? 'every command matching ' : 'every ' + p.tool + ' of '];
+  p.alwaysAllows.forEach((pattern, i) => {
+    if (i > 0) words.push(i === p.alwaysAllows.length - 1 ? ' and ' : ', ');
+    words.push(el('code', {}, pattern));
+  });
+  return words;
+}
+
+async function answer(p, reply, item) {
+  const buttons = [...item.querySelectorAll('button')];
+  buttons.forEach((button) => { button.disabled = true; });
+  const message = item.querySelector('input.message').value.trim();
+  // this page's own answer comes back as an event too: the reply's result says it better
+  state.answeredHere.add(p.id);
+  try {
+    // the answer repeats the question's binding: the host takes it for this call only, once, in time
+    const outcome = await api('POST', '/v1/permissions/' + encodeURIComponent(p.id) + '/reply', { taskId: p.taskId,
+      callId: p.callId, argsHash: p.argsHash, nonce: p.nonce, reply, message: message || null });
+    notice('Task ' + p.taskId + ': ' + outcome.message + '.', !outcome.allowed, 'prompt-result', outcome.decision);
+  } catch (error) {
+    failed(error, 'prompt-result');
+  } finally {
+    buttons.forEach((button) => { button.disabled = false; });
+    await loadPermissions().catch(failed);
+  }
+}
+
+function renderRule(r) {
+  const what = r.tool === 'bash' ? 'run commands matching ' : r.tool + ' ';
+  return el('li', { class: 'rule', 'data-rule': r.id },
+    el('div', {}, el('code', {}, r.pattern), ' ', el('span', { class: 'pill' }, r.tool)),
+    el('p', { class: 'small' }, 'The ' + ownerWords(r.deviceId) + ' may ' + what, el('code', {}, r.pattern),
+      ' without asking, in ', mono(r.workspace), ' only. Since ' + when(r.createdAt) + ', by ' + deviceName(r.createdBy) + '.'),
+    el('div', { class: 'row' }, el('button', { type: 'button', class: 'secondary forget', onclick: () =>
+      act(() => api('DELETE', '/v1/permissions/rules/' + encodeURIComponent(r.id)),
+        'Forgotten: ' + r.pattern + ' is asked about again in ' + r.workspace + '.', 'prompt-result') }, 'Forget')));
+}
+
+/** The countdowns, once a second: the host rejects a question nobody answers by its expiry. */
+function tickPrompts() {
+  const now = Date.now() + state.clockOffset;
+  for (const item of $('prompt-list').children) {
+    const p = state.prompts.get(item.dataset.key);
+    if (!p) continue;
+    const left = Math.ceil((Date.parse(p.expiresAt) - now) / 1000);
+    item.querySelector('.left').textContent = left > 0
+      ? 'No answer in ' + Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0') + ' means reject'
+      : 'Time is up: the host rejects it';
+    item.classList.toggle('late', left <= 10);
+  }
 }
 
 // ---- devices --------------------------------------------------------------------------------
 
 async function loadDevices() {
   const devices = await api('GET', '/v1/devices');
+  state.deviceNames = new Map(devices.map((d) => [d.id, d.name]));
   $('no-devices').hidden = devices.length > 0;
   $('device-list').replaceChildren(...devices.map((d) => {
     const revoke = el('button', { type: 'button', class: 'secondary revoke', onclick: (event) => {
@@ -292,10 +580,28 @@ function openLog(task) {
     lines.append(line);
     lines.scrollTop = lines.scrollHeight;
   });
+  const note = (kind, text, id) => {
+    lines.append(el('span', { class: 'meta ' + kind, 'data-event': id }, text + '\n'));
+    lines.scrollTop = lines.scrollHeight;
+  };
   source.addEventListener('task.state', (message) => {
     const event = JSON.parse(message.data);
     $('log-state').textContent = event.state;
     $('log-state').dataset.status = event.state;
+    if (event.text && !['running', 'waiting_permission', 'queued'].includes(event.state)) {
+      note('state ' + event.state, '— ' + event.state + ': ' + event.text, event.id);
+    }
+  });
+  source.addEventListener('permission.asked', (message) => {
+    const event = JSON.parse(message.data);
+    const prompt = event.permission || {};
+    note('permission', '? waits for permission: ' + (prompt.summary || prompt.tool) + ' (' + prompt.policy + ': '
+      + prompt.reason + '). Answer it under Permission prompts.', event.id);
+  });
+  source.addEventListener('permission.replied', (message) => {
+    const event = JSON.parse(message.data);
+    const outcome = event.permission || {};
+    note(outcome.allowed ? 'permission allowed' : 'permission refused', (outcome.allowed ? '✓ ' : '✗ ') + outcome.message, event.id);
   });
   state.logSource = source;
   $('task-log').scrollIntoView({ block: 'nearest' });
@@ -310,6 +616,20 @@ function followEvents() {
   };
   source.addEventListener('task.created', soon);
   source.addEventListener('task.state', soon);
+  let prompts = null;
+  const promptsSoon = () => {
+    if (!prompts) prompts = setTimeout(() => { prompts = null; loadPermissions().catch(failed); }, 100);
+  };
+  source.addEventListener('permission.asked', promptsSoon);
+  source.addEventListener('permission.replied', (message) => {
+    // a question settled elsewhere (the phone, the console, its timeout) says how, rather than vanish
+    const event = JSON.parse(message.data);
+    const outcome = event.permission;
+    if (outcome && typeof outcome === 'object' && !state.answeredHere.has(outcome.promptId)) {
+      notice('Task ' + event.taskId + ': ' + outcome.message + '.', !outcome.allowed, 'prompt-result', outcome.decision);
+    }
+    promptsSoon();
+  });
 }
 
 // ---- charts ---------------------------------------------------------------------------------
@@ -394,7 +714,8 @@ function drawBars(container, buckets, field, keys, colour) {
 async function refresh() {
   try {
     await loadHealth();
-    await Promise.all([loadPairing(), loadDevices(), loadTasks(), loadMetrics()]);
+    // device names first: the questions and rules name the device they are about
+    await Promise.all([loadPairing(), loadDevices().then(loadPermissions), loadDiscovery(), loadTasks(), loadMetrics()]);
   } catch (error) {
     failed(error);
   }
@@ -426,6 +747,7 @@ async function start() {
   await signInFromFragment();
   await refresh();
   schedule();
+  setInterval(tickPrompts, 1000);
   document.body.dataset.ready = 'true';
   // for bench/web.sh: when the page first showed everything, in ms since navigation started
   performance.mark('openwork-ready');

@@ -20,17 +20,27 @@ final class HostProcess implements AutoCloseable {
     final Path data;
     final int httpPort;
     final int lanPort;
+    private final Path home;
     private Process process;
     private final Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     HostProcess(Path data) throws IOException {
+        this(data, HostDistribution.distributionDir());
+    }
+
+    /**
+     * A host run from the distribution in {@code home}: a test that changes {@code etc/} (or makes
+     * the host change it, as switching discovery does) runs a private copy, never the build's.
+     */
+    HostProcess(Path data, Path home) throws IOException {
         this.data = data;
+        this.home = home;
         this.httpPort = HostDistribution.freePort();
         this.lanPort = HostDistribution.freePort();
     }
 
     HostProcess start() throws IOException {
-        Path dist = HostDistribution.distributionDir();
+        Path dist = home;
         ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/openwork-host").toString(), "--headless",
                 "--data", data.toString(), "--port", Integer.toString(httpPort),
                 "--lan-address", "127.0.0.1", "--lan-port", Integer.toString(lanPort), "--discovery", "manual")
