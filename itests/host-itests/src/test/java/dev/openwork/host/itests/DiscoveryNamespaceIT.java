@@ -152,7 +152,7 @@ public class DiscoveryNamespaceIT {
     @Test
     public void c_switchingToManualSendsGoodbyesAndPairingWorksWithTheConnectLink() throws Exception {
         NamespacedHost.Lines probe = host.startJava(net.clientNamespace, BrowseProbe.class, "120");
-        probe.await("the probe to see the host", Duration.ofSeconds(30), "FOUND", hostId);
+        probe.await("the probe to see the host", Duration.ofSeconds(60), "FOUND", hostId);
         long switched = System.currentTimeMillis();
         HostProcess.Run manual = host.admin("discovery", "manual");
         assertEquals(manual.output(), 0, manual.exitCode());
@@ -185,9 +185,9 @@ public class DiscoveryNamespaceIT {
     }
 
     @Test
-    public void e_anAddressThatComesAndGoesIsFollowed() throws Exception {
+    public void f_anAddressThatComesAndGoesIsFollowed() throws Exception {
         NamespacedHost.Lines probe = host.startJava(net.clientNamespace, BrowseProbe.class, "120");
-        probe.await("the probe to see the host", Duration.ofSeconds(30), "FOUND", hostId);
+        probe.await("the probe to see the host", Duration.ofSeconds(60), "FOUND", hostId);
         String extra = net.hostAddress.substring(0, net.hostAddress.lastIndexOf('.')) + ".3";
         String nic = interfaceOf(net.hostNamespace);
         run("ip", "-n", net.hostNamespace, "addr", "add", extra + "/24", "dev", nic);
@@ -207,9 +207,9 @@ public class DiscoveryNamespaceIT {
     }
 
     @Test
-    public void f_stoppingTheMdnsBundleSendsGoodbyesAndStartingItAdvertisesAgain() throws Exception {
+    public void e_stoppingTheMdnsBundleSendsGoodbyesAndStartingItAdvertisesAgain() throws Exception {
         NamespacedHost.Lines probe = host.startJava(net.clientNamespace, BrowseProbe.class, "120");
-        probe.await("the probe to see the host", Duration.ofSeconds(30), "FOUND", hostId);
+        probe.await("the probe to see the host", Duration.ofSeconds(60), "FOUND", hostId);
         host.console("lb -s dev.openwork.host.discovery.mdns");
         String bundleId = Conditions.await("the console to list the mdns bundle", Duration.ofSeconds(20), () -> {
             Matcher id = Pattern.compile("(\\d+)\\|Active\\s*\\|\\s*\\d+\\|dev\\.openwork\\.host\\.discovery\\.mdns")
