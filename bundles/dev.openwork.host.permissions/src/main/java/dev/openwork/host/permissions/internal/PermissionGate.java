@@ -506,6 +506,7 @@ final class PermissionGate implements ToolGate, PermissionService {
                 HostEventProperties.TOOL, prompt.tool()));
         if (decision != null) {
             properties.put(HostEventProperties.DECISION, decision);
+            properties.put(HostEventProperties.OUTCOME, decision); // what telemetry counts answers by
         }
         try {
             sink.post(topic, properties);

@@ -77,7 +77,8 @@ public class PermissionGateTest {
         }, "test-policy", 100, 1));
         audit = new AuditLog(data.resolve("audit"), new AuditLog.Limits(1 << 20, 2));
         rules = new RuleStore(data);
-        gate = new PermissionGate(policies, () -> devices, rules, audit, () -> PermissionGate.Events.NONE,
+        gate = new PermissionGate(policies, () -> devices, rules, audit, () -> (topic, properties) -> posted.add(
+                topic + " " + new java.util.TreeMap<>(properties)),
                 Clock.systemUTC(), new PermissionGate.Settings(Duration.ofSeconds(10), PolicyAnswer.Kind.ALLOW));
     }
 
@@ -87,6 +88,8 @@ public class PermissionGateTest {
         audit.close();
         tasks.shutdownNow();
     }
+
+    private final List<String> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ToolGate.ToolRequest request(String device, Path workspace, ToolCall call) {
         return new ToolGate.ToolRequest("task_1", device, device == null ? Set.of(Scopes.ADMIN) : Scopes.DEFAULT_DEVICE,
@@ -191,6 +194,9 @@ public class PermissionGateTest {
         assertEquals(List.of(AuditEntry.ASK, AuditEntry.ALLOW), entries.stream().map(AuditEntry::decision).toList());
         assertEquals(List.of("policy:test-policy", "device:dev_1"), entries.stream().map(AuditEntry::decidedBy).toList());
         assertEquals(prompt.id(), entries.get(1).promptId());
+        assertTrue("telemetry hears the question and the answer: " + posted, posted.stream().anyMatch(e ->
+                e.startsWith(dev.openwork.host.api.events.HostTopics.PERMISSION_ANSWERED) && e.contains("outcome=once")));
+        assertTrue(posted.toString(), posted.stream().anyMatch(e -> e.startsWith(dev.openwork.host.api.events.HostTopics.PERMISSION_ASKED)));
     }
 
     @Test
