@@ -153,12 +153,7 @@ public class PermissionBridgeTest {
             if (System.nanoTime() > end) {
                 throw new AssertionError("condition not met within 10 s");
             }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }
     }
 }
