@@ -264,6 +264,10 @@ final class TaskCoordinator implements TaskService {
                 finish(entry, TaskState.CANCELLED, outcome.exitCode(), stop, true);
             } else if (stop != null) {
                 finish(entry, TaskState.FAILED, outcome.exitCode(), stop, true);
+            } else if (!outcome.succeeded() && runtimes.apply(entry.accepted.runtime()) != runtime) {
+                // its runtime stopped (or was replaced) under it: the task did not fail, it was cut short
+                finish(entry, TaskState.INTERRUPTED, outcome.exitCode(), "the runtime '" + entry.accepted.runtime()
+                        + "' stopped while the task ran (" + outcome.summary() + ")", true);
             } else {
                 finish(entry, outcome.succeeded() ? TaskState.SUCCEEDED : TaskState.FAILED, outcome.exitCode(), outcome.summary(), true);
             }

@@ -139,6 +139,24 @@ public class TaskCoordinatorTest {
     }
 
     @Test
+    public void aTaskWhoseRuntimeStopsUnderItIsInterruptedNotFailed() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch runtimeGone = new CountDownLatch(1);
+        runtimes.put("leaving", run -> {
+            running.countDown();
+            runtimeGone.await(10, TimeUnit.SECONDS);
+            return new TaskRuntime.Outcome(false, 143, "interrupted");
+        });
+        Task task = coordinator.submit("dev_a", RUNNER, request("leaving", null));
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        runtimes.remove("leaving"); // what the whiteboard does when the runtime's bundle stops
+        runtimeGone.countDown();
+        Task done = awaitTerminal(task.id());
+        assertEquals(TaskState.INTERRUPTED, done.state());
+        assertTrue(done.summary(), done.summary().startsWith("the runtime 'leaving' stopped while the task ran"));
+    }
+
+    @Test
     public void aTaskOverItsTimeoutFails() throws Exception {
         Task task = coordinator.submit("dev_a", RUNNER, request("forever", 1));
         Task done = awaitTerminal(task.id());
