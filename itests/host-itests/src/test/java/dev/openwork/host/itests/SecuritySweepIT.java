@@ -13,7 +13,6 @@ import dev.openwork.host.client.HostClientException;
 import dev.openwork.host.client.KnownHost;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -312,8 +311,7 @@ public class SecuritySweepIT {
         RawClient loopback = new RawClient(host.httpPort, false, 10_000);
         RawClient.Response anonymous = loopback.send("GET", "/v1/openapi.json", Map.of("Host", "127.0.0.1:" + host.httpPort), null);
         assertEquals(anonymous.body(), 401, anonymous.status());
-        JsonNode document = JSON.readTree(new String(host.admin().http().get("/v1/openapi.json").body()
-                .getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+        JsonNode document = host.admin().http().get("/v1/openapi.json").json();
         assertEquals("3.1.0", document.path("openapi").asText());
         assertTrue(document.path("paths").path("/v1/tasks").path("post").path("requestBody").isObject());
     }

@@ -226,11 +226,22 @@ final class TaskCoordinator implements TaskService {
         Settings s = settings;
         synchronized (queue) {
             Optional<String> next;
-            while ((next = queue.next(s.maxRunning(), s.maxRunningPerDevice())).isPresent()) {
+            // a task whose runtime is away (stopped, being updated) waits in the queue for it
+            while ((next = queue.next(s.maxRunning(), s.maxRunningPerDevice(), this::runtimeInstalled)).isPresent()) {
                 Entry entry = tasks.get(next.get());
                 runners.execute(() -> run(entry));
             }
         }
+    }
+
+    private boolean runtimeInstalled(String taskId) {
+        Entry entry = tasks.get(taskId);
+        return entry == null || runtimes.apply(entry.accepted.runtime()) != null;
+    }
+
+    /** A runtime joined the whiteboard: tasks that waited for it may start. */
+    void runtimesChanged() {
+        dispatch();
     }
 
     private void run(Entry entry) {

@@ -137,6 +137,7 @@ public final class TaskServiceComponent implements TaskService {
         Object name = properties.get(TaskRuntime.NAME);
         if (name != null) {
             runtimes.put(name.toString(), runtime);
+            coordinator.runtimesChanged();
         }
     }
 
