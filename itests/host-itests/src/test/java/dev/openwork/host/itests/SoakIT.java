@@ -143,6 +143,8 @@ public class SoakIT {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         followers.forEach(SseFollower::close);
+        String resident = java.nio.file.Files.readAllLines(Path.of("/proc/" + host.process().pid() + "/status")).stream()
+                .filter(line -> line.startsWith("VmRSS:")).findFirst().orElse("VmRSS: unknown").substring(6).trim();
 
         int submitted = 0;
         int succeeded = 0;
@@ -179,6 +181,7 @@ public class SoakIT {
         Proof.figure(SUITE, "events duplicated", streams.duplicated(), "0");
         Proof.figure(SUITE, "events out of order or changed", streams.reordered() + streams.changed(), "0");
         Proof.figure(SUITE, "duration", String.format(java.util.Locale.ROOT, "%.1f s", seconds), "");
+        Proof.figure(SUITE, "host resident memory at the end (heap capped at 128 MB)", resident, "");
         assertTrue("task submissions failed: " + submitFailures, submitFailures.isEmpty());
         assertTrue("tasks did not succeed: " + notSucceeded, notSucceeded.isEmpty());
         assertTrue("tasks ran: " + submitted, submitted >= clients * 2);
