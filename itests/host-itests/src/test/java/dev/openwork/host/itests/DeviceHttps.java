@@ -28,8 +28,12 @@ final class DeviceHttps {
     private final String base;
 
     DeviceHttps(HostIdentity identity) {
-        int port = Conditions.await("the TLS listener", Duration.ofSeconds(30),
-                () -> identity.endpoints().isEmpty() ? null : identity.endpoints().get(0).port());
+        this(Conditions.await("the TLS listener", Duration.ofSeconds(30),
+                () -> identity.endpoints().isEmpty() ? null : identity.endpoints().get(0).port()));
+    }
+
+    /** A device's client of the TLS listener on 127.0.0.1:{@code port}. */
+    DeviceHttps(int port) {
         this.base = "https://127.0.0.1:" + port;
     }
 

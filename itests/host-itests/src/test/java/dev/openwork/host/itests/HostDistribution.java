@@ -93,6 +93,14 @@ final class HostDistribution {
             options.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"));
             options.add(systemProperty("openwork.probe.jar").value(probeJar().toString()));
             options.add(systemProperty("openwork.example.policy.jar").value(examplePolicyJar().toString()));
+            // the proof suites' mode and figures file reach tests that run inside the forked framework
+            for (String name : System.getProperties().stringPropertyNames()) {
+                if (name.startsWith("openwork.proof.")) {
+                    options.add(systemProperty(name).value(System.getProperty(name)));
+                }
+            }
+            options.add(systemProperty("openwork.proof.figures").value(Path.of(System.getProperty("openwork.proof.figures",
+                    "target/proof/figures.tsv")).toAbsolutePath().toString()));
             return composite(options.toArray(Option[]::new));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

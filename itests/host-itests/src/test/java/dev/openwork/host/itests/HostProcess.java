@@ -20,7 +20,7 @@ final class HostProcess implements AutoCloseable {
     final Path data;
     final int httpPort;
     final int lanPort;
-    private final Path home;
+    private Path home;
     private Process process;
     private final Map<String, String> environment = new java.util.LinkedHashMap<>();
 
@@ -39,9 +39,44 @@ final class HostProcess implements AutoCloseable {
         this.lanPort = HostDistribution.freePort();
     }
 
+    /**
+     * Runs from a home of its own beside the data directory: the distribution's bin/, lib/ and
+     * system/ linked, etc/ copied with {@code etcFiles} (name -> content) added or replaced, and an
+     * empty deploy/. Configuration the host writes back (a discovery switch) then stays with this
+     * host, and a test may set limits without touching the shared distribution.
+     */
+    HostProcess withOwnHome(Map<String, String> etcFiles) throws IOException {
+        Path dist = HostDistribution.distributionDir();
+        Path own = Files.createDirectories(data.resolveSibling(data.getFileName() + "-home"));
+        for (String linked : List.of("bin", "lib", "system")) {
+            Files.createSymbolicLink(own.resolve(linked), dist.resolve(linked));
+        }
+        Path etc = Files.createDirectories(own.resolve("etc"));
+        try (var files = Files.list(dist.resolve("etc"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, etc.resolve(file.getFileName()));
+            }
+        }
+        for (Map.Entry<String, String> file : etcFiles.entrySet()) {
+            Files.writeString(etc.resolve(file.getKey()), file.getValue());
+        }
+        Files.createDirectories(own.resolve("deploy"));
+        this.home = own;
+        return this;
+    }
+
+    /** The home the host runs from (the distribution, or its own, see {@link #withOwnHome}). */
+    Path home() {
+        return home;
+    }
+
+    /** The running process, for its PID. */
+    Process process() {
+        return process;
+    }
+
     HostProcess start() throws IOException {
-        Path dist = home;
-        ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/openwork-host").toString(), "--headless",
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/openwork-host").toString(), "--headless",
                 "--data", data.toString(), "--port", Integer.toString(httpPort),
                 "--lan-address", "127.0.0.1", "--lan-port", Integer.toString(lanPort), "--discovery", "manual")
                 .redirectErrorStream(true)

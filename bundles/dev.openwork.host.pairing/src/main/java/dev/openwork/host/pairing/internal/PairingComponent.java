@@ -44,8 +44,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the {@link PairingCoordinator} as the host's {@link PairingService}, tells EventAdmin
  * when the window opens and closes (discovery shows it), and closes an expired window on time.
+ *
+ * <p>Immediate: an open window, an attempt under way and devices waiting for approval live in
+ * memory and must outlive a restart of the REST transport, the service's main user.
  */
-@Component(service = PairingService.class)
+@Component(service = PairingService.class, immediate = true)
 public final class PairingComponent implements PairingService {
 
     private final PairingCoordinator coordinator;

@@ -227,11 +227,22 @@ final class TaskCoordinator implements TaskService {
         Settings s = settings;
         synchronized (queue) {
             Optional<String> next;
-            while ((next = queue.next(s.maxRunning(), s.maxRunningPerDevice())).isPresent()) {
+            // a task whose runtime is away (stopped, being updated) waits in the queue for it
+            while ((next = queue.next(s.maxRunning(), s.maxRunningPerDevice(), this::runtimeInstalled)).isPresent()) {
                 Entry entry = tasks.get(next.get());
                 runners.execute(() -> run(entry));
             }
         }
+    }
+
+    private boolean runtimeInstalled(String taskId) {
+        Entry entry = tasks.get(taskId);
+        return entry == null || runtimes.apply(entry.accepted.runtime()) != null;
+    }
+
+    /** A runtime joined the whiteboard: tasks that waited for it may start. */
+    void runtimesChanged() {
+        dispatch();
     }
 
     private void run(Entry entry) {
@@ -270,6 +281,10 @@ final class TaskCoordinator implements TaskService {
                 finish(entry, TaskState.CANCELLED, outcome.exitCode(), stop, true);
             } else if (stop != null) {
                 finish(entry, TaskState.FAILED, outcome.exitCode(), stop, true);
+            } else if (!outcome.succeeded() && runtimes.apply(entry.accepted.runtime()) != runtime) {
+                // its runtime stopped (or was replaced) under it: the task did not fail, it was cut short
+                finish(entry, TaskState.INTERRUPTED, outcome.exitCode(), "the runtime '" + entry.accepted.runtime()
+                        + "' stopped while the task ran (" + outcome.summary() + ")", true);
             } else {
                 finish(entry, outcome.succeeded() ? TaskState.SUCCEEDED : TaskState.FAILED, outcome.exitCode(), outcome.summary(), true);
             }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Queued tasks, fair across devices: devices take turns (round robin) and none may run more than
@@ -42,11 +43,20 @@ final class TaskQueue {
      * The device served is moved to the back of the turn order.
      */
     Optional<String> next(int maxRunning, int maxRunningPerDevice) {
+        return next(maxRunning, maxRunningPerDevice, taskId -> true);
+    }
+
+    /**
+     * The same, skipping devices whose next task is not {@code ready} (its runtime is away): that
+     * task and the device's later ones keep their places, so a device's tasks still start in order.
+     */
+    Optional<String> next(int maxRunning, int maxRunningPerDevice, Predicate<String> ready) {
         if (running >= maxRunning) {
             return Optional.empty();
         }
         for (String owner : new ArrayList<>(queuedByDevice.keySet())) {
-            if (runningByDevice.getOrDefault(owner, 0) >= maxRunningPerDevice) {
+            if (runningByDevice.getOrDefault(owner, 0) >= maxRunningPerDevice
+                    || !ready.test(queuedByDevice.get(owner).peekFirst())) {
                 continue;
             }
             Deque<String> queue = queuedByDevice.remove(owner);

@@ -39,8 +39,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * Publishes the {@link TaskCoordinator} as the host's {@link TaskService}, over the journal in the
  * data directory, collecting runtimes from the {@link TaskRuntime} whiteboard and the
  * {@link ToolGate} (when a permissions bundle provides one).
+ *
+ * <p>Immediate: running tasks must not depend on who uses the service. As a delayed component it
+ * was disposed as soon as its last user let go, so stopping or updating the REST transport
+ * interrupted every running task ("the host is stopping"); HotSwapIT found it.
  */
-@Component(service = TaskService.class, configurationPid = TaskServiceComponent.PID)
+@Component(service = TaskService.class, configurationPid = TaskServiceComponent.PID, immediate = true)
 @Designate(ocd = TaskServiceComponent.Config.class)
 public final class TaskServiceComponent implements TaskService {
 
@@ -133,6 +137,7 @@ public final class TaskServiceComponent implements TaskService {
         Object name = properties.get(TaskRuntime.NAME);
         if (name != null) {
             runtimes.put(name.toString(), runtime);
+            coordinator.runtimesChanged();
         }
     }
 

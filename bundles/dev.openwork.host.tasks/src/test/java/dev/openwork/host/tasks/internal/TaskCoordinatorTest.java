@@ -157,6 +157,40 @@ public class TaskCoordinatorTest {
     }
 
     @Test
+    public void aTaskWhoseRuntimeStopsUnderItIsInterruptedNotFailed() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch runtimeGone = new CountDownLatch(1);
+        runtimes.put("leaving", run -> {
+            running.countDown();
+            runtimeGone.await(10, TimeUnit.SECONDS);
+            return new TaskRuntime.Outcome(false, 143, "interrupted");
+        });
+        Task task = coordinator.submit("dev_a", RUNNER, request("leaving", null));
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        runtimes.remove("leaving"); // what the whiteboard does when the runtime's bundle stops
+        runtimeGone.countDown();
+        Task done = awaitTerminal(task.id());
+        assertEquals(TaskState.INTERRUPTED, done.state());
+        assertTrue(done.summary(), done.summary().startsWith("the runtime 'leaving' stopped while the task ran"));
+    }
+
+    @Test
+    public void aQueuedTaskWaitsForItsRuntimeToComeBack() throws Exception {
+        coordinator.update(new TaskCoordinator.Settings(1, 1, Duration.ofMinutes(10), Duration.ofHours(1), 50,
+                List.of(folder.getRoot().toPath().toRealPath())));
+        Task blocker = coordinator.submit("dev_a", RUNNER, request("forever", null));
+        awaitState(blocker.id(), TaskState.RUNNING);
+        Task waiting = coordinator.submit("dev_b", RUNNER, request("echo", null));
+        TaskRuntime echo = runtimes.remove("echo"); // its bundle is being updated
+        coordinator.cancel(blocker.id());
+        awaitTerminal(blocker.id());
+        assertEquals("it waits instead of failing", TaskState.QUEUED, coordinator.find(waiting.id()).orElseThrow().state());
+        runtimes.put("echo", echo);
+        coordinator.runtimesChanged();
+        assertEquals(TaskState.SUCCEEDED, awaitTerminal(waiting.id()).state());
+    }
+
+    @Test
     public void aTaskOverItsTimeoutFails() throws Exception {
         Task task = coordinator.submit("dev_a", RUNNER, request("forever", 1));
         Task done = awaitTerminal(task.id());

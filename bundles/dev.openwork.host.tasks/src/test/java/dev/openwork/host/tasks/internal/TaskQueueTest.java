@@ -51,4 +51,17 @@ public class TaskQueueTest {
         assertEquals("a2", queue.next(5, 5).orElseThrow());
         assertTrue(queue.next(5, 5).isEmpty());
     }
+
+    @Test
+    public void aDeviceWhoseNextTaskIsNotReadyWaitsInOrderWhileOthersGo() {
+        TaskQueue queue = new TaskQueue();
+        queue.enqueue("a", "a1");
+        queue.enqueue("a", "a2");
+        queue.enqueue("b", "b1");
+        java.util.function.Predicate<String> ready = id -> !id.equals("a1");
+        assertEquals("b1", queue.next(10, 10, ready).orElseThrow());
+        assertTrue("a2 does not overtake a1", queue.next(10, 10, ready).isEmpty());
+        assertEquals("a1", queue.next(10, 10, id -> true).orElseThrow());
+        assertEquals("a2", queue.next(10, 10, id -> true).orElseThrow());
+    }
 }

@@ -70,7 +70,7 @@ final class StreamSession {
 
     /** A live event (or a heartbeat); never blocks. */
     void offer(Outgoing event) {
-        if (closed.get()) {
+        if (isClosed()) {
             return;
         }
         if (behind && event != Outgoing.HEARTBEAT) {
@@ -86,12 +86,23 @@ final class StreamSession {
         schedule();
     }
 
+    /**
+     * Whether the stream is over. The container may close the output by itself (the client went
+     * away, a write failed inside Jersey): the session then closes too, so it leaves the resource's
+     * map and stops queueing. Before it did, every cut connection left a session behind that
+     * collected up to {@value #MAX_QUEUED} events for nobody until the heap ran out (SoakIT, long mode).
+     */
     boolean isClosed() {
-        return closed.get() || output.isClosed();
+        if (!closed.get() && output.isClosed()) {
+            close();
+        }
+        return closed.get();
     }
 
     void close() {
         if (closed.compareAndSet(false, true)) {
+            live.clear();
+            queued.set(0);
             try {
                 output.close();
             } catch (IOException | RuntimeException alreadyGone) {
