@@ -45,7 +45,7 @@ public final class TaskStreamBenchmark {
         workspace = Path.of(args[4]).toRealPath().toString();
         Http admin = new Http(httpPort, Http.adminCredential(data));
         String code = admin.post("/v1/pairing/window", "application/json",
-                "{\"minutes\":1,\"scopes\":[\"status:read\",\"tasks:run\",\"tasks:read\"]}").json().path("code").asText();
+                "{\"minutes\":1,\"scopes\":[\"status:read\",\"tasks:run\",\"tasks:read\",\"runtime:shell\",\"workspace:*\"]}").json().path("code").asText();
         KnownHost host = new PairingClient(new HostAddress("127.0.0.1", lanPort), null)
                 .pair(new PairingClient.Request(code, "benchmark", "cli", List.of("status:read", "tasks:run", "tasks:read")), null);
         credential = host.credential();
