@@ -229,12 +229,9 @@ final class SseFollower implements AutoCloseable {
         thread.interrupt();
     }
 
+    /** The reconnect back-off of a real client; close() interrupts it, which ends the park at once. */
     private static void pause(int millis) {
-        try {
-            Thread.sleep(millis); // the reconnect back-off of a real client, not a wait for a condition
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     /** The body of a chunked response as a plain stream; ends (-1) at the last chunk or when cut. */

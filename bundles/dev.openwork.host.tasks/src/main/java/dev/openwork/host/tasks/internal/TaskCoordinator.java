@@ -249,7 +249,11 @@ final class TaskCoordinator implements TaskService {
         try {
             TaskRuntime runtime = runtimes.apply(entry.accepted.runtime());
             if (runtime == null) {
-                finish(entry, TaskState.FAILED, null, "the runtime '" + entry.accepted.runtime() + "' is no longer installed", true);
+                // it left between dispatch and start: the task waits for it like any queued task
+                synchronized (queue) {
+                    queue.putBack(TaskQueue.owner(entry.accepted.deviceId()), entry.id);
+                }
+                dispatch(); // it may be back already
                 return;
             }
             if (entry.stopReason != null) {

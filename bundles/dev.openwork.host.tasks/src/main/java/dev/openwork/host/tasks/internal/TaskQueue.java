@@ -71,6 +71,15 @@ final class TaskQueue {
         return Optional.empty();
     }
 
+    /**
+     * A task that {@link #next} handed out but that could not start (its runtime left in between)
+     * goes back to the head of its device's queue and frees its running slot.
+     */
+    void putBack(String owner, String taskId) {
+        finished(owner);
+        queuedByDevice.computeIfAbsent(owner, k -> new ArrayDeque<>()).addFirst(taskId);
+    }
+
     void finished(String owner) {
         running--;
         runningByDevice.computeIfPresent(owner, (k, n) -> n <= 1 ? null : n - 1);

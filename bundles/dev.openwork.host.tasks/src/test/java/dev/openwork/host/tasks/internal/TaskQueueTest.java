@@ -11,6 +11,19 @@ import org.junit.Test;
 public class TaskQueueTest {
 
     @Test
+    public void aTaskPutBackIsNextForItsDeviceAndFreesItsSlot() {
+        TaskQueue queue = new TaskQueue();
+        queue.enqueue("phone", "t1");
+        queue.enqueue("phone", "t2");
+        assertEquals("t1", queue.next(1, 1).orElseThrow());
+        assertEquals(1, queue.running());
+        queue.putBack("phone", "t1");
+        assertEquals(0, queue.running());
+        assertEquals(java.util.List.of("t1", "t2"), queue.queuedTasks());
+        assertEquals("t1", queue.next(1, 1).orElseThrow());
+    }
+
+    @Test
     public void devicesTakeTurns() {
         TaskQueue queue = new TaskQueue();
         for (int i = 0; i < 5; i++) {
