@@ -7,6 +7,7 @@ import dev.openwork.host.api.error.ErrorCode;
 import dev.openwork.host.api.error.HostException;
 import dev.openwork.host.api.opencode.OpenCodeGateway;
 import dev.openwork.host.api.tasks.Task;
+import dev.openwork.host.api.tasks.TaskEvent;
 import dev.openwork.host.api.tasks.TaskRequest;
 import dev.openwork.host.api.tasks.TaskService;
 import dev.openwork.host.api.tasks.TaskState;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class CompatGateway implements OpenCodeGateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompatGateway.class);
+    /** How long a synchronous answer waits for its task to record its end (normally milliseconds). */
+    static final Duration TASK_END_WAIT = Duration.ofSeconds(5);
     static final long HEARTBEAT_SECONDS = 10;
     static final Set<String> SESSION_LIST_QUERY = Set.of("roots", "start", "search", "limit");
     static final String JSON_TYPE = "application/json";
@@ -240,7 +245,9 @@ final class CompatGateway implements OpenCodeGateway {
         try {
             while (true) {
                 try {
-                    return reply.get(250, TimeUnit.MILLISECONDS);
+                    Reply answer = reply.get(250, TimeUnit.MILLISECONDS);
+                    awaitEnd(service, task.id());
+                    return answer;
                 } catch (TimeoutException notYet) {
                     Optional<Task> now = service == null ? Optional.empty() : service.find(task.id());
                     if (now.isPresent() && now.get().state().isTerminal()) {
@@ -263,6 +270,28 @@ final class CompatGateway implements OpenCodeGateway {
             throw new HostException(ErrorCode.UNAVAILABLE, "The host is stopping.", "Try again after it restarted.");
         } finally {
             engine.replies.forget(task.id());
+        }
+    }
+
+    /**
+     * OpenCode answers a moment before the host task records its end; a client that got its answer
+     * must find the task finished when it looks at {@code /v1/tasks} right after.
+     */
+    private static void awaitEnd(TaskService service, String taskId) throws InterruptedException {
+        if (service == null) {
+            return;
+        }
+        CountDownLatch ended = new CountDownLatch(1);
+        try (TaskService.Subscription subscription = service.subscribe(event -> {
+            if (event.taskId().equals(taskId) && TaskEvent.STATE.equals(event.type())
+                    && event.state() != null && event.state().isTerminal()) {
+                ended.countDown();
+            }
+        })) {
+            if (service.find(taskId).map(t -> t.state().isTerminal()).orElse(true)) {
+                return;
+            }
+            ended.await(TASK_END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
