@@ -8,6 +8,9 @@
 //   OPENWORK_WORKSPACE    a directory for the sessions
 //   FAKE_MODEL_PORT       where the fake OpenAI-compatible model must listen (the host's OpenCode
 //                         config points there)
+//   OPENWORK_ADMIN_URL    the host's loopback API, and OPENWORK_ADMIN_TOKEN the local admin's
+//                         credential, to read the permission gate's audit log
+// The host's command rules deny "rm *" (set by OpenCodeSdkProcessIT), so a host policy decides first.
 // Only the base URL, the credential and the CA differ from a client of OpenCode itself.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -31,6 +34,8 @@ const otherCredential = env("OPENWORK_OTHER_CREDENTIAL");
 const pin = env("OPENWORK_SPKI_SHA256");
 const workspace = env("OPENWORK_WORKSPACE");
 const fakeModelPort = Number(env("FAKE_MODEL_PORT"));
+const adminUrl = env("OPENWORK_ADMIN_URL");
+const adminToken = env("OPENWORK_ADMIN_TOKEN");
 
 const bearer = (c) => ({ Authorization: `Bearer ${c}` });
 const client = createOpencodeClient({ baseUrl, directory: workspace, headers: bearer(credential) });
@@ -74,6 +79,15 @@ async function hostApi(route) {
   assert.equal(response.status, 200, `${route}: ${text}`);
   return JSON.parse(text);
 }
+
+async function audit(taskId) {
+  const response = await fetch(`${adminUrl}/v1/audit?task=${taskId}&limit=1000`, { headers: bearer(adminToken) });
+  assert.equal(response.status, 200);
+  return (await response.json()).entries;
+}
+
+// the gate's questions for the first device, from the host's own API
+const hostQuestions = async () => hostApi("/v1/permissions");
 
 async function taskLog(sessionID) {
   const tasks = await hostApi("/v1/tasks?runtime=opencode&limit=100");
@@ -185,7 +199,7 @@ async function promptUntilAsked(command) {
   return { asked: asked.properties, from };
 }
 
-test("a prompt's bash call asks permission; the host's gate decides first, the device's 'once' lets it run", async () => {
+test("a prompt's bash call asks permission; the host's gate puts one question to the device, whose 'once' lets it run", async () => {
   const { asked, from } = await promptUntilAsked("echo allowed > allowed.txt");
   assert.equal(asked.permission, "bash");
   const pending = await client.permission.list();
@@ -194,6 +208,13 @@ test("a prompt's bash call asks permission; the host's gate decides first, the d
   assert.ok(!(await other.permission.list()).data.some((p) => p.id === asked.id), "another device must not see the question");
   const foreign = await other.permission.reply({ requestID: asked.id, reply: "once" });
   assert.equal(foreign.response.status, 404, "another device must not answer it");
+
+  // the same question, as the host's gate put it: bound to the task, call, arguments and a nonce
+  const question = await waitFor("the gate's question", async () => (await hostQuestions())
+    .find((q) => q.runtime === "opencode" && q.command === "echo allowed > allowed.txt"));
+  assert.equal(question.policy, "opencode-asks");
+  assert.ok(question.nonce && question.argsHash && question.callId, JSON.stringify(question));
+  assert.equal((await hostApi(`/v1/tasks/${question.taskId}`)).state, "waiting_permission");
 
   const replied = await client.permission.reply({ requestID: asked.id, reply: "once" });
   assert.equal(replied.response.status, 200, JSON.stringify(replied.error));
@@ -207,24 +228,73 @@ test("a prompt's bash call asks permission; the host's gate decides first, the d
 
   const logs = await taskLog(asked.id);
   assert.equal(logs.length, 1);
-  const texts = logs[0].events.map((e) => e.text ?? "");
-  const gate = texts.findIndex((t) => t.startsWith("the host's gate allowed it"));
-  const device = texts.findIndex((t) => / answered once$/.test(t));
-  assert.ok(gate > 0 && device > gate, "the gate decides before the device's answer counts:\n" + texts.join("\n"));
-  assert.ok(texts.includes(`permission ${asked.id} answered: once`), texts.join("\n"));
+  const events = logs[0].events;
+  const questions = events.filter((e) => e.type === "permission.asked");
+  assert.equal(questions.length, 1, "one question, not two:\n" + JSON.stringify(events));
+  assert.equal(JSON.parse(questions[0].text).id, question.id);
+  const answers = events.filter((e) => e.type === "permission.replied").map((e) => JSON.parse(e.text));
+  assert.equal(answers.length, 1);
+  assert.equal(answers[0].decision, "once");
+  assert.ok(events.some((e) => (e.text ?? "").startsWith(`permission ${asked.id} answered: once`)),
+    events.map((e) => e.text).join("\n"));
   await waitFor("the task to succeed", async () => (await hostApi(`/v1/tasks/${logs[0].task.id}`)).state === "succeeded");
+
+  const entries = (await audit(logs[0].task.id)).filter((e) => e.promptId === question.id);
+  assert.deepEqual(entries.map((e) => `${e.decision} ${e.decidedBy}`), ["ask policy:opencode-asks", `allow device:${question.deviceId}`]);
 });
 
 test("the device's 'reject' stops the call", async () => {
   const { asked, from } = await promptUntilAsked("echo rejected > rejected.txt");
+  await waitFor("the gate's question", async () => (await hostQuestions()).find((q) => q.command === "echo rejected > rejected.txt"));
   const replied = await client.permission.reply({ requestID: asked.id, reply: "reject" });
   assert.equal(replied.response.status, 200, JSON.stringify(replied.error));
   await eventFor("message.part.updated", sessionID, (e) => e.properties.part.type === "tool"
     && e.properties.part.callID === asked.tool.callID && e.properties.part.state.status === "error", from);
   await eventFor("session.idle", sessionID, () => true, from);
   assert.ok(!fs.existsSync(path.join(workspace, "rejected.txt")));
-  const texts = (await taskLog(asked.id))[0].events.map((e) => e.text ?? "");
-  assert.ok(texts.includes(`permission ${asked.id} answered: reject`), texts.join("\n"));
+  const log = (await taskLog(asked.id))[0];
+  assert.ok(log.events.some((e) => (e.text ?? "").startsWith(`permission ${asked.id} answered: reject`)),
+    log.events.map((e) => e.text).join("\n"));
+  assert.ok((await audit(log.task.id)).some((e) => e.decision === "deny" && e.decidedBy.startsWith("device:")));
+});
+
+test("a host policy decides first: the command rule's deny rejects without asking anybody", async () => {
+  fs.writeFileSync(path.join(workspace, "precious.txt"), "keep me\n");
+  const from = events.length;
+  const sent = await client.session.promptAsync({ sessionID, parts: [{ type: "text", text: "run: rm precious.txt" }] });
+  assert.equal(sent.response.status, 204, JSON.stringify(sent.error));
+  const asked = (await eventFor("permission.asked", sessionID, (e) => e.properties.metadata?.command === "rm precious.txt", from)).properties;
+  await eventFor("permission.replied", sessionID, (e) => e.properties.requestID === asked.id, from);
+  await eventFor("session.idle", sessionID, () => true, from);
+  assert.equal(fs.readFileSync(path.join(workspace, "precious.txt"), "utf8"), "keep me\n");
+  const log = (await taskLog(asked.id))[0];
+  assert.ok(!log.events.some((e) => e.type === "permission.asked"), "nobody is asked when a policy decides");
+  assert.ok(log.events.some((e) => (e.text ?? "").startsWith(`permission ${asked.id} answered: reject`)));
+  const late = await client.permission.reply({ requestID: asked.id, reply: "once" });
+  assert.equal(late.response.status, 404);
+  const entries = await audit(log.task.id);
+  assert.ok(entries.some((e) => e.decision === "deny" && e.decidedBy === "policy:command-rules" && e.subject === "rm precious.txt"),
+    JSON.stringify(entries));
+});
+
+test("'always' becomes a host rule: the next such call is allowed by the host without a question", async () => {
+  let { asked, from } = await promptUntilAsked("touch always.txt");
+  await waitFor("the gate's question", async () => (await hostQuestions()).find((q) => q.command === "touch always.txt"));
+  const replied = await client.permission.reply({ requestID: asked.id, reply: "always" });
+  assert.equal(replied.response.status, 200, JSON.stringify(replied.error));
+  await eventFor("session.idle", sessionID, () => true, from);
+  assert.ok(fs.existsSync(path.join(workspace, "always.txt")));
+  const rules = await hostApi("/v1/permissions/rules");
+  assert.ok(rules.some((r) => r.tool === "bash" && r.pattern.startsWith("touch")), JSON.stringify(rules));
+
+  fs.rmSync(path.join(workspace, "always.txt"));
+  ({ asked, from } = await promptUntilAsked("touch always.txt"));
+  await eventFor("permission.replied", sessionID, (e) => e.properties.requestID === asked.id, from);
+  await eventFor("session.idle", sessionID, () => true, from);
+  assert.ok(fs.existsSync(path.join(workspace, "always.txt")), "the rule let it run");
+  const log = (await taskLog(asked.id))[0];
+  assert.ok(!log.events.some((e) => e.type === "permission.asked"), "no second question");
+  assert.ok((await audit(log.task.id)).some((e) => e.decision === "allow" && e.decidedBy.startsWith("rule:")));
 });
 
 test("abort stops the session's running prompt and its host task", async () => {

@@ -40,8 +40,10 @@ import org.junit.rules.Timeout;
  * itests/opencode-sdk, locked versions) and a fake OpenAI-compatible model on 127.0.0.1:
  * <ul>
  * <li>the real OpenCode SDK ({@code npm test} in itests/opencode-sdk) talks to the host's TLS
- * listener as a paired device: sessions, shell, messages, events, permissions through the gate and
- * the device, abort, delete, isolation from a second device, typed errors;</li>
+ * listener as a paired device: sessions, shell, messages, events, abort, delete, isolation from a
+ * second device, typed errors, and OpenCode's permission questions through the host's permission
+ * gate (a command rule denies {@code rm *} first; one question to the device, answered once,
+ * reject or always; task events and the audit log);</li>
  * <li>killing the {@code opencode} process under a running task interrupts the task, reports it in
  * health and in the task's events, kills what it left running, and the restarted OpenCode continues
  * the same session.</li>
@@ -72,6 +74,8 @@ public class OpenCodeSdkProcessIT {
         Files.createDirectories(opencodeConfig.getParent());
         Files.writeString(opencodeConfig, JSON.writeValueAsString(fakeModelConfig(modelPort)));
         host = new HostProcess(data)
+                .withOwnHome(Map.of("dev.openwork.host.permissions.commands.cfg",
+                        "enabled = true\nrules = {\"bash\": {\"rm *\": \"deny\"}}\n"))
                 .withEnvironment("PATH", sdkDir.resolve("node_modules/.bin") + File.pathSeparator + System.getenv("PATH"))
                 .start();
         Conditions.await("OpenCode to run", Duration.ofSeconds(90), () -> "running".equals(opencodeHealth().path("details")
@@ -102,6 +106,8 @@ public class OpenCodeSdkProcessIT {
         env.put("NODE_EXTRA_CA_CERTS", certificate.toString());
         env.put("OPENWORK_WORKSPACE", workspace.toString());
         env.put("FAKE_MODEL_PORT", Integer.toString(modelPort));
+        env.put("OPENWORK_ADMIN_URL", "http://127.0.0.1:" + host.httpPort);
+        env.put("OPENWORK_ADMIN_TOKEN", Http.adminCredential(host.data));
         Process tests = npm.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try {

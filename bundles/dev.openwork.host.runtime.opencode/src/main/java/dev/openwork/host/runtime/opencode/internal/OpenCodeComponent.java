@@ -6,14 +6,20 @@ import dev.openwork.host.api.health.HealthCheck;
 import dev.openwork.host.api.health.HealthCheckResult;
 import dev.openwork.host.api.host.HostInfo;
 import dev.openwork.host.api.opencode.OpenCodeGateway;
+import dev.openwork.host.api.permissions.PermissionService;
+import dev.openwork.host.api.permissions.ToolPolicy;
 import dev.openwork.host.api.tasks.TaskRun;
 import dev.openwork.host.api.tasks.TaskRuntime;
 import dev.openwork.host.api.tasks.TaskService;
 import java.time.Clock;
+import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -71,12 +77,10 @@ public final class OpenCodeComponent implements TaskRuntime, OpenCodeGateway, He
         @AttributeDefinition(name = "Longest restart delay (ms)", min = "50")
         long maxRestartDelayMillis() default 30_000;
 
-        @AttributeDefinition(name = "Permission answer timeout (s)", min = "1", max = "60",
-                description = "How long a permission request waits for the device before it is rejected.")
-        int permissionTimeoutSeconds() default 60;
-
         @AttributeDefinition(name = "Ask the device",
-                description = "A permission request the host's gate allowed still needs the owning device's answer.")
+                description = "OpenCode's permission questions that no host policy or rule decides are put to the task's "
+                        + "device through the host's permission gate. Off: the gate's default for undecided calls applies. "
+                        + "How long a question waits is the gate's timeout (dev.openwork.host.permissions).")
         boolean askDevice() default true;
 
         @AttributeDefinition(name = "Default agent")
@@ -93,23 +97,41 @@ public final class OpenCodeComponent implements TaskRuntime, OpenCodeGateway, He
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PermissionService permissions;
+
     private final OpenCodeEngine engine;
+    private final ServiceRegistration<ToolPolicy> questionsPolicy;
     private final CompatGateway gateway;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             OpenCodeEngine.daemon("openwork-opencode-heartbeat"));
 
     @Activate
-    public OpenCodeComponent(@Reference HostInfo hostInfo, Config config) {
+    public OpenCodeComponent(@Reference HostInfo hostInfo, Config config, BundleContext context) {
         OpenCodeEnvironment.Directories dirs = OpenCodeEnvironment.Directories.under(hostInfo.dataDirectory().resolve("opencode"));
-        this.engine = new OpenCodeEngine(OpenCodeSettings.of(config), dirs,
+        OpenCodeSettings settings = OpenCodeSettings.of(config);
+        this.engine = new OpenCodeEngine(settings, dirs,
                 taskId -> Optional.ofNullable(tasks).flatMap(service -> service.find(taskId)), this::reportCrash,
-                System.getenv(), Clock.systemUTC());
+                System.getenv(), Clock.systemUTC(), () -> permissions);
         this.gateway = new CompatGateway(engine, () -> tasks, heartbeat);
+        // registered by hand: the policy lives and dies with this engine's bridge, and ranks apart from the runtime
+        this.questionsPolicy = settings.askDevice()
+                ? context.registerService(ToolPolicy.class, new OpenCodeQuestionsPolicy(engine.bridge), new Hashtable<>(
+                        Map.of(ToolPolicy.NAME, OpenCodeQuestionsPolicy.NAME, Constants.SERVICE_RANKING, OpenCodeQuestionsPolicy.RANKING)))
+                : null;
         engine.start();
     }
 
     @Deactivate
     void deactivate() {
+        if (questionsPolicy != null) {
+            try {
+                questionsPolicy.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregisters a stopping bundle's services itself
+            }
+        }
         gateway.close();
         heartbeat.shutdownNow();
         engine.close();

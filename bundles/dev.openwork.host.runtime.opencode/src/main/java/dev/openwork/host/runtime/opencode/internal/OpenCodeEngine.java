@@ -9,6 +9,7 @@ import dev.openwork.host.api.error.HostException;
 import dev.openwork.host.api.health.HealthCheckResult;
 import dev.openwork.host.api.health.HealthStatus;
 import dev.openwork.host.api.opencode.OpenCodeGateway;
+import dev.openwork.host.api.permissions.PermissionService;
 import dev.openwork.host.api.tasks.Task;
 import dev.openwork.host.api.tasks.TaskInterruptedException;
 import dev.openwork.host.api.tasks.TaskRequest;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +70,8 @@ final class OpenCodeEngine implements OpenCodeServer.Listener, AutoCloseable {
     private volatile EventPump pump;
 
     OpenCodeEngine(OpenCodeSettings settings, OpenCodeEnvironment.Directories dirs, Function<String, Optional<Task>> tasks,
-            Consumer<String> crashReporter, Map<String, String> hostEnvironment, Clock clock) {
+            Consumer<String> crashReporter, Map<String, String> hostEnvironment, Clock clock,
+            Supplier<PermissionService> permissionService) {
         this.settings = settings;
         this.tasks = tasks;
         this.crashReporter = crashReporter;
@@ -76,7 +79,7 @@ final class OpenCodeEngine implements OpenCodeServer.Listener, AutoCloseable {
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("openwork-opencode-supervisor"));
         this.owners = new SessionOwners(dirs.root().resolve("sessions.json"));
         this.bridge = new PermissionBridge(id -> Optional.ofNullable(bySession.get(id)), this::replyToOpenCode, permissions,
-                clock, settings.permissionTimeout(), settings.askDevice());
+                permissionService);
         this.server = new OpenCodeServer(settings, dirs, this, scheduler, http, () -> hostEnvironment, clock);
     }
 

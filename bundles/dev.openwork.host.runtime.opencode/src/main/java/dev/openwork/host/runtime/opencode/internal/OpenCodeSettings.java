@@ -15,14 +15,13 @@ import java.util.List;
  * @param startTimeout       how long OpenCode may take to answer its health route
  * @param restartDelay       the first wait before a restart after a crash; doubles per crash in a row
  * @param maxRestartDelay    the longest wait between restarts
- * @param permissionTimeout  how long a permission request waits for the device's answer before it is rejected
- * @param askDevice          whether a request the gate allowed still needs the device's answer (on until a
- *                           permissions bundle asks the device itself)
+ * @param askDevice          whether OpenCode's permission questions that no host policy decides are put to the
+ *                           task's device (off: the gate's default for undecided calls applies)
  * @param defaultAgent       the OpenCode agent for prompts and shell commands that name none
  * @param stopGrace          how long OpenCode gets after SIGTERM before SIGKILL
  */
 record OpenCodeSettings(boolean enabled, String binary, String configFile, String permission, List<String> passEnvironment,
-        Duration startTimeout, Duration restartDelay, Duration maxRestartDelay, Duration permissionTimeout,
+        Duration startTimeout, Duration restartDelay, Duration maxRestartDelay,
         boolean askDevice, String defaultAgent, Duration stopGrace) {
 
     /** OpenCode asks the host before anything that runs, writes or reaches out. */
@@ -37,7 +36,6 @@ record OpenCodeSettings(boolean enabled, String binary, String configFile, Strin
         startTimeout = atLeast(startTimeout, Duration.ofSeconds(1));
         restartDelay = atLeast(restartDelay, Duration.ofMillis(50));
         maxRestartDelay = atLeast(maxRestartDelay, restartDelay);
-        permissionTimeout = atLeast(permissionTimeout, Duration.ofSeconds(1));
         defaultAgent = defaultAgent == null || defaultAgent.isBlank() ? "build" : defaultAgent.trim();
         stopGrace = atLeast(stopGrace, Duration.ZERO);
     }
@@ -46,7 +44,7 @@ record OpenCodeSettings(boolean enabled, String binary, String configFile, Strin
         List<String> names = Arrays.stream(config.passEnvironment()).map(String::trim).filter(n -> !n.isEmpty()).toList();
         return new OpenCodeSettings(config.enabled(), config.binary(), config.configFile(), config.permission(), names,
                 Duration.ofSeconds(config.startTimeoutSeconds()), Duration.ofMillis(config.restartDelayMillis()),
-                Duration.ofMillis(config.maxRestartDelayMillis()), Duration.ofSeconds(config.permissionTimeoutSeconds()),
+                Duration.ofMillis(config.maxRestartDelayMillis()),
                 config.askDevice(), config.defaultAgent(), Duration.ofMillis(config.stopGraceMillis()));
     }
 

@@ -15,7 +15,7 @@ public class OpenCodeEnvironmentTest {
 
     static OpenCodeSettings settings(String binary, List<String> pass) {
         return new OpenCodeSettings(true, binary, "", null, pass, Duration.ofSeconds(20), Duration.ofMillis(100),
-                Duration.ofSeconds(2), Duration.ofSeconds(60), true, null, Duration.ofMillis(500));
+                Duration.ofSeconds(2), true, null, Duration.ofMillis(500));
     }
 
     @Test

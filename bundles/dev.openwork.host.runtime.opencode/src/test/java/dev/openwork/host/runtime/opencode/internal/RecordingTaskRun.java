@@ -17,6 +17,7 @@ final class RecordingTaskRun implements TaskRun {
     final List<ToolCall> checked = new CopyOnWriteArrayList<>();
     volatile Function<ToolCall, ToolGate.Decision> gate = call -> ToolGate.Decision.allow("test policy");
     volatile boolean stop;
+    volatile int stepOfLastCheck;
 
     @Override
     public String taskId() {
@@ -36,6 +37,7 @@ final class RecordingTaskRun implements TaskRun {
     @Override
     public ToolGate.Decision check(int step, ToolCall call) {
         checked.add(call);
+        stepOfLastCheck = step;
         events.add("check|" + step + "|" + ToolCalls.describe(call));
         return gate.apply(call);
     }
