@@ -81,6 +81,47 @@ final class RawClient {
         }
     }
 
+    /**
+     * Writes {@code request} exactly as given (it may be anything but HTTP) and reads until the host
+     * closes the connection. Adds nothing, not even {@code Connection: close}: an answer that comes
+     * back within the timeout proves the host closed the connection itself.
+     */
+    Response sendRaw(byte[] request) throws IOException {
+        Socket plain = new Socket();
+        plain.setTcpNoDelay(true);
+        plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        Socket socket = tls ? context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true) : plain;
+        try (socket) {
+            socket.setSoTimeout(timeoutMillis);
+            if (socket instanceof SSLSocket ssl) {
+                ssl.setEnabledProtocols(new String[] {"TLSv1.3"});
+                ssl.startHandshake();
+            }
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(request);
+                out.flush();
+            } catch (IOException answeredEarly) {
+                // the host answered and closed before reading everything: read its answer
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                InputStream in = socket.getInputStream();
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    bytes.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException hang) {
+                return new Response(-1, Map.of(), "no close within " + timeoutMillis + " ms after: "
+                        + bytes.toString(StandardCharsets.UTF_8));
+            } catch (java.net.SocketException reset) {
+                // a host may reset a connection it refused once it has answered: keep what came
+            }
+            return parse(bytes.toByteArray());
+        }
+    }
+
     private static byte[] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];

@@ -40,7 +40,9 @@ import org.junit.rules.Timeout;
  * proper Host, a foreign Host, a foreign Origin and the {@code null} Origin. Every combination but
  * a valid credential with proper headers must be refused with the typed error (code, message,
  * action), never echo the credential and never grant CORS. Also: TLS 1.2 clients and clients whose
- * pinned key differs (a wrong pin, an intercepting proxy) are refused.
+ * pinned key differs (a wrong pin, an intercepting proxy) are refused, and requests that Jetty
+ * refuses by itself (malformed request line or headers, oversized headers or URI, an unknown HTTP
+ * version, broken chunked framing) get the typed JSON error on both listeners, never HTML.
  */
 public class SecuritySweepIT {
 
@@ -254,6 +256,105 @@ public class SecuritySweepIT {
 
     private static String shorten(String text) {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    /** A request that Jetty refuses (or answers) by itself, and the statuses it may answer with. */
+    record ProtocolProbe(String name, String request, Set<Integer> statuses) {
+        ProtocolProbe(String name, String request, int status) {
+            this(name, request, Set.of(status));
+        }
+    }
+
+    static List<ProtocolProbe> protocolProbes(int port, String credential) {
+        String host = "Host: 127.0.0.1:" + port + "\r\n";
+        String auth = "Authorization: Bearer " + credential + "\r\n";
+        return List.of(
+                new ProtocolProbe("malformed request line", "GARBAGE\r\n\r\n", 400),
+                new ProtocolProbe("header line without a colon", "GET /v1/health HTTP/1.1\r\n" + host + "NoColonHere\r\n\r\n", 400),
+                new ProtocolProbe("20 KiB of headers",
+                        "GET /v1/health HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(20 * 1024) + "\r\n\r\n", 431),
+                // within the loopback listener's 16 KiB header buffer (no such route), over the TLS one's 8 KiB
+                new ProtocolProbe("10 KiB URI", "GET /" + "a".repeat(10 * 1024) + " HTTP/1.1\r\n" + host
+                        + "Connection: close\r\n\r\n", Set.of(404, 414)),
+                new ProtocolProbe("HTTP/3.0 as version", "GET /v1/health HTTP/3.0\r\n" + host + "\r\n", 505),
+                // a route that reads the body, with a valid credential, so the route itself meets the broken chunk
+                new ProtocolProbe("bad Transfer-Encoding chunk", "POST /v1/tasks HTTP/1.1\r\n" + host + auth
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n", 400),
+                new ProtocolProbe("Transfer-Encoding other than chunked last", "POST /v1/tasks HTTP/1.1\r\n" + host + auth
+                        + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400),
+                new ProtocolProbe("two Host headers", "GET /v1/health HTTP/1.1\r\n" + host + "Host: evil.example\r\n\r\n", 400),
+                new ProtocolProbe("ambiguous path", "GET /v1/%2e%2e/health HTTP/1.1\r\n" + host + "\r\n", 400),
+                new ProtocolProbe("Content-Length over 2 GiB", "POST /v1/tasks HTTP/1.1\r\n" + host + auth
+                        + "Content-Type: application/json\r\nContent-Length: 99999999999\r\nConnection: close\r\n\r\n{}", 413),
+                new ProtocolProbe("path outside the API", "GET /nothing-here HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n", 404),
+                new ProtocolProbe("another API version", "GET /v2/x HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n", 404),
+                new ProtocolProbe("wrong method", "DELETE /v1/health HTTP/1.1\r\n" + host + auth
+                        + "Connection: close\r\n\r\n", 405),
+                new ProtocolProbe("unknown method", "BREW /v1/health HTTP/1.1\r\n" + host + auth
+                        + "Connection: close\r\n\r\n", 405));
+    }
+
+    /** Null when {@code answer} is a typed JSON error with one of the allowed statuses, else what is wrong. */
+    static String checkProtocolAnswer(RawClient.Response answer, Set<Integer> statuses) {
+        if (answer.status() == -1) {
+            return "no answer, or the connection stayed open: " + shorten(answer.body());
+        }
+        if (!statuses.contains(answer.status())) {
+            return "expected " + statuses + ", got " + answer.status() + " " + answer.headers() + " " + shorten(answer.body());
+        }
+        String type = answer.header("Content-Type");
+        if (type == null || !type.startsWith("application/json")) {
+            return "not JSON: " + type + " " + shorten(answer.body());
+        }
+        String lower = answer.body().toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("<html") || lower.contains("jetty") || lower.contains("exception") || lower.contains("\tat ")
+                || String.valueOf(answer.headers()).toLowerCase(java.util.Locale.ROOT).contains("jetty")) {
+            return "leaks HTML, the server's name or a stack trace: " + answer.headers() + " " + shorten(answer.body());
+        }
+        JsonNode error;
+        try {
+            error = JSON.readTree(answer.body());
+        } catch (IOException e) {
+            return "not a JSON body: " + shorten(answer.body());
+        }
+        String expectedCode = switch (answer.status()) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            default -> "invalid_request";
+        };
+        if (!expectedCode.equals(error.path("code").asText()) || error.path("message").asText().isBlank()
+                || error.path("action").asText().isBlank()) {
+            return "not the typed error " + expectedCode + ": " + shorten(answer.body());
+        }
+        return null;
+    }
+
+    @Test
+    public void protocolErrorsJettyAnswersByItselfAreTheTypedJsonErrorOnBothListeners() throws Exception {
+        List<String> failures = new ArrayList<>();
+        Map<String, Integer> answeredBy = new LinkedHashMap<>();
+        int probes = 0;
+        for (boolean tls : new boolean[] {false, true}) {
+            RawClient client = new RawClient(tls ? host.lanPort : host.httpPort, tls, 10_000);
+            String credential = tls ? adminDevice.credential() : adminCredential;
+            for (ProtocolProbe probe : protocolProbes(client.port(), credential)) {
+                RawClient.Response answer = client.sendRaw(probe.request().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                probes++;
+                String problem = checkProtocolAnswer(answer, probe.statuses());
+                if (problem != null) {
+                    failures.add(probe.name() + (tls ? " over TLS" : " on loopback") + ": " + problem);
+                } else {
+                    answeredBy.merge(answer.status() + " " + JSON.readTree(answer.body()).path("code").asText(), 1, Integer::sum);
+                }
+            }
+        }
+        Proof.figure(SUITE, "protocol errors sent raw (both listeners)", probes, "");
+        Proof.figure(SUITE, "protocol errors answered with the typed JSON error", probes - failures.size() + "/" + probes, "all");
+        Proof.figure(SUITE, "protocol errors by status and code", answeredBy.toString(), "");
+        assertTrue(failures.size() + " of " + probes + " protocol errors were not the typed JSON error:\n"
+                + String.join("\n", failures), failures.isEmpty());
+        assertEquals("the host is healthy after them", 200, host.admin().http().get("/v1/health").status());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.openwork.host.api.error.HostException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,12 +27,30 @@ final class BodyLimitFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         long limit = maxBodyBytes.getAsLong();
-        int declared = request.getLength();
-        if (declared > limit) {
+        if (declaredLength(request.getHeaderString(HttpHeaders.CONTENT_LENGTH)) > limit) {
             throw tooLarge(limit);
         }
         if (request.hasEntity()) {
             request.setEntityStream(new LimitedInputStream(request.getEntityStream(), limit));
+        }
+    }
+
+    /**
+     * The Content-Length as a long, or -1 when there is none. Jersey's own getter reads an int and
+     * fails on anything over 2 GiB; Jetty has already refused a value that is not a number.
+     */
+    static long declaredLength(String header) {
+        if (header == null || header.isBlank()) {
+            return -1;
+        }
+        String digits = header.strip();
+        if (!digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1; // not a length: Jetty reads the body by its own framing rules
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException overLongMax) {
+            return Long.MAX_VALUE;
         }
     }
 

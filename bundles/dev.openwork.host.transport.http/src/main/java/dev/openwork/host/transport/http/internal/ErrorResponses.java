@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.UUID;
+import org.eclipse.jetty.http.HttpException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,12 @@ final class ErrorResponses implements ExceptionMapper<Throwable> {
         if (cause instanceof HostException hostException) {
             error = hostException.toError();
             status = HttpStatusByCode.statusOf(hostException.code());
+        } else if (cause instanceof HttpException protocolFailure && protocolFailure.getCode() >= 400
+                && protocolFailure.getCode() < 500) {
+            // Jetty refused the body while a route read it (broken chunked framing, a cut-off body)
+            status = protocolFailure.getCode();
+            error = ProtocolErrors.describe(status, protocolFailure.getReason(), -1);
+            LOG.debug("Request body refused by Jetty: {} {}", status, protocolFailure.getReason());
         } else if (cause instanceof JsonProcessingException jsonFailure) {
             error = describeJsonFailure(jsonFailure);
             status = 400;
@@ -53,16 +60,16 @@ final class ErrorResponses implements ExceptionMapper<Throwable> {
     }
 
     /**
-     * Jersey and Jackson wrap what a filter or stream threw. The host's own error decides, then a
-     * broken JSON limit, then any JSON error, then the failure itself. The walk is bounded, so a
-     * cyclic cause chain cannot loop.
+     * Jersey and Jackson wrap what a filter or stream threw. The host's own error decides, then
+     * Jetty's refusal of the request's bytes, then a broken JSON limit, then any JSON error, then
+     * the failure itself. The walk is bounded, so a cyclic cause chain cannot loop.
      */
-    private static Throwable unwrap(Throwable failure) {
+    static Throwable unwrap(Throwable failure) {
         Throwable limit = null;
         Throwable json = null;
         Throwable current = failure;
         for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH; depth++, current = current.getCause()) {
-            if (current instanceof HostException) {
+            if (current instanceof HostException || current instanceof HttpException) {
                 return current;
             }
             if (limit == null && current instanceof StreamConstraintsException) {

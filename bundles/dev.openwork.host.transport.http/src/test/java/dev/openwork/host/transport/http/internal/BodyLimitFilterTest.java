@@ -133,10 +133,11 @@ public class BodyLimitFilterTest {
 
     // --- the filter itself, against a small hand-written ContainerRequestContext fake ---
 
-    private static ContainerRequestContext request(int length, boolean hasEntity, AtomicReference<InputStream> entity) {
+    private static ContainerRequestContext request(long length, boolean hasEntity, AtomicReference<InputStream> entity) {
         return (ContainerRequestContext) Proxy.newProxyInstance(BodyLimitFilterTest.class.getClassLoader(),
                 new Class<?>[] {ContainerRequestContext.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getLength" -> length;
+                    case "getHeaderString" -> "Content-Length".equalsIgnoreCase((String) args[0]) && length >= 0
+                            ? Long.toString(length) : null;
                     case "hasEntity" -> hasEntity;
                     case "getEntityStream" -> entity.get();
                     case "setEntityStream" -> {
@@ -156,6 +157,28 @@ public class BodyLimitFilterTest {
         } catch (HostException e) {
             assertTooLarge(e, 100);
         }
+    }
+
+    @Test
+    public void aDeclaredLengthOverTwoGibibytesIsRefusedAsTooLargeNotAsAFault() {
+        AtomicReference<InputStream> entity = new AtomicReference<>(new ByteArrayInputStream(bytes(0)));
+        try {
+            new BodyLimitFilter(() -> 100).filter(request(99_999_999_999L, true, entity));
+            fail("expected PAYLOAD_TOO_LARGE");
+        } catch (HostException e) {
+            assertTooLarge(e, 100);
+        }
+    }
+
+    @Test
+    public void declaredLengthsAreReadAsLongs() {
+        assertEquals(-1, BodyLimitFilter.declaredLength(null));
+        assertEquals(-1, BodyLimitFilter.declaredLength(" "));
+        assertEquals(0, BodyLimitFilter.declaredLength("0"));
+        assertEquals(99_999_999_999L, BodyLimitFilter.declaredLength(" 99999999999 "));
+        assertEquals(Long.MAX_VALUE, BodyLimitFilter.declaredLength("9".repeat(40)));
+        assertEquals("not a length: left to Jetty's framing", -1, BodyLimitFilter.declaredLength("12abc"));
+        assertEquals(-1, BodyLimitFilter.declaredLength("-5"));
     }
 
     @Test

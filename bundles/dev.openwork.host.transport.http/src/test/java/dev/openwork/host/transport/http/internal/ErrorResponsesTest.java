@@ -286,4 +286,33 @@ public class ErrorResponsesTest {
         assertFalse(error.message().contains("secret-123"));
         assertFalse(error.message().contains("secret-abc"));
     }
+
+    @Test
+    public void jettyRefusingTheBodyWhileARouteReadsItIsATypedBadRequestNotAFault() {
+        // what Jersey throws when the chunked framing is broken: Jetty's HttpException, wrapped
+        Response response = respond(new jakarta.ws.rs.ProcessingException(
+                new org.eclipse.jetty.http.BadMessageException(400, "Early EOF")));
+        assertEquals(400, response.getStatus());
+        HostError error = entity(response);
+        assertEquals(ErrorCode.INVALID_REQUEST.wireName(), error.code());
+        assertTrue(error.message(), error.message().contains("framing is broken"));
+        assertNotNull(error.action());
+
+        Response tooLarge = respond(new IOException(new org.eclipse.jetty.http.BadMessageException(413, null)));
+        assertEquals(413, tooLarge.getStatus());
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.wireName(), entity(tooLarge).code());
+    }
+
+    @Test
+    public void theHostsOwnErrorStillWinsOverJettysAndJettysFaultsStayInternal() {
+        Response response = respond(new org.eclipse.jetty.http.BadMessageException(400, "x",
+                new HostException(ErrorCode.CONFLICT, "busy", "wait")));
+        assertEquals(400, response.getStatus());
+        Response hostFirst = respond(new RuntimeException(new HostException(ErrorCode.CONFLICT, "busy", "wait",
+                new org.eclipse.jetty.http.BadMessageException(400, "x"))));
+        assertEquals(409, hostFirst.getStatus());
+        Response internal = respond(new org.eclipse.jetty.http.HttpException.RuntimeException(500, "boom"));
+        assertEquals(500, internal.getStatus());
+        assertEquals(ErrorCode.INTERNAL.wireName(), entity(internal).code());
+    }
 }
