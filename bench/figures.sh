@@ -9,10 +9,11 @@
 # Needs a build (mvn -B -DskipTests install). Everything listens on 127.0.0.1 (discovery: in network
 # namespaces of its own).
 #
-# TODO (issue 9, item 7, not done here): the side-by-side part, installing opencode-ai from npm into a
-# scratch folder and measuring a bare `opencode serve` alternately with the host (launch to first
-# healthy answer, idle resident memory; goal: the host at <= 1/3 of OpenCode on both), belongs with
-# the OpenCode runtime (issue 7) and is not written yet.
+# Last, the side by side with a bare `opencode serve` (bench/sidebyside.sh: installs opencode-ai from
+# npm into target/sidebyside/ once; the host alone against OpenCode, launch to healthy and idle
+# memory, alternating; goal: the host at <= 1/3 of OpenCode on both). Skipped without npm.
+# A summary at the end names each figure. The resume figures (hot swap, kill -9) come from
+# bench/proof.sh (part of mvn verify), not from here: see docs/reliability.md.
 set -uo pipefail
 runs="${1:-5}"
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,5 +44,23 @@ if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null 2>&1; then
 else
   echo "== discovery: skipped (needs root and iproute2 for its network namespaces) =="
 fi
-echo "== side by side with opencode serve: not measured (TODO, see the header of bench/figures.sh) =="
+if command -v npm >/dev/null 2>&1; then
+  run sidebyside 'median|ratio|java:' "$top/bench/sidebyside.sh" 5 5
+else
+  echo "== sidebyside: skipped (needs npm to install opencode-ai) =="
+fi
+
+# The summary: each figure by name, from the outputs kept above.
+pick() { [ -f "$out/$1.txt" ] && grep -E "$2" "$out/$1.txt" | head -${3:-1} | sed 's/^ *//' || echo "(not measured in this run)"; }
+echo "== summary =="
+echo "start-up, launch to first healthy /v1/health and idle memory: $(pick startup 'median warm')"
+echo "                                                               $(pick startup 'median cold')"
+echo "event latency (task line to client over TLS SSE, p50/p99):     $(pick tasks 'line to client' 2 | tr '\n' ' ')"
+echo "throughput (lines/s of one chatty task to one client):         $(pick tasks 'lines/s')"
+echo "memory of 1,000 idle subscribers (heap after full GC):         $(pick tasks 'idle subscribers')"
+echo "pairing wall time (warm):                                      $(pick pairing 'pairings:')"
+echo "resume time (every client back after a hot swap / kill -9):    bench/proof.sh short|long, see docs/reliability.md"
+echo "host alone vs bare opencode serve:                             $(pick sidebyside 'median host')"
+echo "                                                               $(pick sidebyside 'median bare')"
+echo "                                                               $(pick sidebyside 'ratio')"
 exit "$failed"

@@ -157,6 +157,9 @@ public final class Launcher {
         if (!interactive) {
             props.put("gosh.args", "--nointeractive --noshutdown");
         }
+        // EventAdmin's default pool keeps up to 20 asynchronous delivery threads (10 were alive when
+        // idle); ordering per sender does not need them, and each costs resident memory.
+        props.put("org.apache.felix.eventadmin.ThreadPoolSize", "4");
         props.put("felix.log.level", "2");
         props.put("felix.log.logger", new FrameworkLog());
         for (String name : options.settings().stringPropertyNames()) {
