@@ -263,7 +263,7 @@ final class StreamSession {
                 return;
             }
             if (single != null) {
-                bytes = new byte[Math.max(8192, 2 * (single.length + more.length))];
+                bytes = new byte[2 * (single.length + more.length)];
                 System.arraycopy(single, 0, bytes, 0, single.length);
                 length = single.length;
                 single = null;
