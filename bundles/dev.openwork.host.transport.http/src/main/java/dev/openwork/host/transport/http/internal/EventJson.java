@@ -13,6 +13,15 @@ import java.util.Locale;
 final class EventJson {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    /** The years {@link #instant} writes itself; Instant.toString() writes others with a sign and more digits. */
+    private static final long FIRST_SECOND = java.time.LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
+    private static final long END_SECOND = java.time.LocalDate.of(10_000, 1, 1).toEpochDay() * 86_400;
+
+    /** The date and time to the second of the latest second asked for: events come many to a second. */
+    private record SecondText(long epochSecond, String text) {
+    }
+
+    private static volatile SecondText lastSecond = new SecondText(Long.MIN_VALUE, "");
 
     private EventJson() {
     }
@@ -25,7 +34,13 @@ final class EventJson {
         json.append(",\"taskId\":");
         string(json, e.taskId());
         json.append(",\"at\":");
-        string(json, e.at() == null ? null : e.at().toString());
+        if (e.at() == null) {
+            json.append("null");
+        } else {
+            json.append('"');
+            instant(json, e.at());
+            json.append('"');
+        }
         if (e.state() != null) {
             json.append(",\"state\":");
             string(json, e.state().name().toLowerCase(Locale.ROOT));
@@ -45,6 +60,52 @@ final class EventJson {
             json.append(",\"exitCode\":").append(e.exitCode().intValue());
         }
         return json.append('}').toString();
+    }
+
+    /**
+     * The instant as {@link java.time.Instant#toString()} writes it ({@code 2026-11-25T10:00:00.123456Z}:
+     * the fraction in 3, 6 or 9 digits, none when zero), without its formatter's cost.
+     */
+    static void instant(StringBuilder out, java.time.Instant at) {
+        long second = at.getEpochSecond();
+        if (second < FIRST_SECOND || second >= END_SECOND) {
+            out.append(at);
+            return;
+        }
+        SecondText cached = lastSecond;
+        if (cached.epochSecond() != second) {
+            java.time.LocalDateTime time = java.time.LocalDateTime.ofEpochSecond(second, 0, java.time.ZoneOffset.UTC);
+            StringBuilder text = new StringBuilder(19);
+            digits(text, time.getYear(), 4).append('-');
+            digits(text, time.getMonthValue(), 2).append('-');
+            digits(text, time.getDayOfMonth(), 2).append('T');
+            digits(text, time.getHour(), 2).append(':');
+            digits(text, time.getMinute(), 2).append(':');
+            digits(text, time.getSecond(), 2);
+            cached = new SecondText(second, text.toString());
+            lastSecond = cached;
+        }
+        out.append(cached.text());
+        int nanos = at.getNano();
+        if (nanos > 0) {
+            out.append('.');
+            if (nanos % 1_000_000 == 0) {
+                digits(out, nanos / 1_000_000, 3);
+            } else if (nanos % 1000 == 0) {
+                digits(out, nanos / 1000, 6);
+            } else {
+                digits(out, nanos, 9);
+            }
+        }
+        out.append('Z');
+    }
+
+    private static StringBuilder digits(StringBuilder out, int value, int width) {
+        String text = Integer.toString(value);
+        for (int i = text.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(text);
     }
 
     /** A JSON string as Jackson writes it: quote and backslash escaped, control characters as short or \\u00XX escapes, the rest as is. */

@@ -74,4 +74,28 @@ public class EventJsonTest {
             assertEquals(jackson(e), EventJson.of(e));
         }
     }
+
+    @Test
+    public void instantsAreWrittenAsInstantToStringWritesThem() {
+        Random random = new Random(7);
+        java.util.List<Instant> instants = new java.util.ArrayList<>(java.util.List.of(Instant.EPOCH, Instant.parse("1969-12-31T23:59:59.999999999Z"),
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.1Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("-0001-12-31T23:59:59Z"), Instant.parse("2024-02-29T12:00:00.000001Z"), Instant.MIN, Instant.MAX));
+        for (int i = 0; i < 20_000; i++) {
+            long second = random.nextInt(3) == 0 ? random.nextLong() % 400_000_000_000L : 1_700_000_000L + random.nextInt(100_000_000);
+            int nanos = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(second, nanos));
+            instants.add(Instant.ofEpochSecond(second, nanos).plusNanos(1)); // the next one often shares the second
+        }
+        for (Instant at : instants) {
+            StringBuilder text = new StringBuilder();
+            EventJson.instant(text, at);
+            assertEquals(at.toString(), text.toString());
+        }
+    }
 }
