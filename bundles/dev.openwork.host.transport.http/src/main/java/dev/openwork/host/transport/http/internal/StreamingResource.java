@@ -212,7 +212,8 @@ public final class StreamingResource implements EventHandler {
     private synchronized void ensureSubscribed() {
         TaskService service = tasks;
         if (subscription == null && service != null) {
-            // on the journal's thread: one Outgoing per event, shared by every stream, encoded later by the first that sends it
+            // on the journal's thread: one Outgoing per event, shared by every stream,
+            // encoded later by the first stream that sends it
             subscription = service.subscribe(event -> {
                 StreamSession.Outgoing outgoing = toOutgoing(event);
                 sessions.forEach((session, filter) -> {
