@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /** An event log in memory, for tests of the task side. */
-final class MemoryEventLog implements EventLog {
+class MemoryEventLog implements EventLog {
 
     private final List<TaskEvent> events = new ArrayList<>();
 

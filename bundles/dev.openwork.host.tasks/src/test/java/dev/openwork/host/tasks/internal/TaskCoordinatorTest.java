@@ -78,6 +78,7 @@ public class TaskCoordinatorTest {
                 task -> {
                     synchronized (stateChanges) {
                         stateChanges.add(task);
+                        stateChanges.notifyAll();
                     }
                 }, Clock.systemUTC(), new TaskCoordinator.Settings(4, 2, Duration.ofMinutes(10), Duration.ofHours(1), 50,
                         List.of(folder.getRoot().toPath().toRealPath())));
@@ -398,6 +399,87 @@ public class TaskCoordinatorTest {
                 assertTrue(taskId + " reaches " + state, reached.await(10, TimeUnit.SECONDS));
             }
         }
+    }
+
+    /** A log whose append of a task's move to running waits for {@code release} (or fails when {@code refuse}). */
+    private static final class SlowStartLog extends MemoryEventLog {
+        final CountDownLatch appendingRunning = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final boolean refuse;
+
+        SlowStartLog(boolean refuse) {
+            this.refuse = refuse;
+        }
+
+        @Override
+        public List<TaskEvent> append(List<TaskEvent> drafts) {
+            if (drafts.stream().anyMatch(d -> d.state() == TaskState.RUNNING)) {
+                appendingRunning.countDown();
+                if (refuse) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("disk full"));
+                }
+                try {
+                    assertTrue("released", release.await(10, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return super.append(drafts);
+        }
+    }
+
+    @Test
+    public void theRuntimeStartsWhileTheMoveToRunningIsSyncedButNobodySeesItBeforeItIsDurable() throws Exception {
+        coordinator.shutdown();
+        SlowStartLog slow = new SlowStartLog(false);
+        coordinator = newCoordinator(slow);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch mayEnd = new CountDownLatch(1);
+        runtimes.put("waits", run -> {
+            started.countDown();
+            run.output(0, "stdout", "hello");
+            assertTrue(mayEnd.await(10, TimeUnit.SECONDS));
+            return new TaskRuntime.Outcome(true, 0, "done");
+        });
+        List<TaskEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var subscription = coordinator.subscribe(seen::add)) {
+            Task task = coordinator.submit("dev_a", RUNNER, request("waits", null));
+            assertTrue("the runtime starts while the journal syncs the move to running", started.await(10, TimeUnit.SECONDS));
+            assertTrue(slow.appendingRunning.await(10, TimeUnit.SECONDS));
+            assertEquals("not running before it is durable", TaskState.QUEUED, coordinator.find(task.id()).orElseThrow().state());
+            assertEquals("listeners saw only the creation", List.of("created"), seen.stream().map(TaskEvent::type).toList());
+            synchronized (stateChanges) {
+                assertEquals(List.of(TaskState.QUEUED), stateChanges.stream().map(Task::state).toList());
+            }
+            slow.release.countDown();
+            awaitState(task.id(), TaskState.RUNNING);
+            mayEnd.countDown();
+            Task done = awaitTerminal(task.id());
+            assertEquals(TaskState.SUCCEEDED, done.state());
+            assertTrue("started at is kept", done.startedAt() != null);
+            List<TaskEvent> events = coordinator.events(task.id(), 0, 100);
+            assertEquals("the output is journaled after the move to running", List.of("created", "state", "output", "state"),
+                    events.stream().map(TaskEvent::type).toList());
+            assertEquals(TaskState.RUNNING, events.get(1).state());
+            synchronized (stateChanges) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (stateChanges.size() < 3 && System.nanoTime() < end) {
+                    stateChanges.wait(100); // the last one is announced just after the event is delivered
+                }
+                assertEquals(List.of(TaskState.QUEUED, TaskState.RUNNING, TaskState.SUCCEEDED),
+                        stateChanges.stream().map(Task::state).toList());
+            }
+        }
+    }
+
+    @Test
+    public void aStartTheJournalRefusesStopsTheTaskWhichFails() throws Exception {
+        coordinator.shutdown();
+        coordinator = newCoordinator(new SlowStartLog(true));
+        Task task = coordinator.submit("dev_a", RUNNER, request("forever", null));
+        Task done = awaitTerminal(task.id());
+        assertEquals(TaskState.FAILED, done.state());
+        assertEquals(TaskCoordinator.START_NOT_JOURNALED, done.summary());
     }
 
     private void assertRefused(ErrorCode code, TaskRequest request) {

@@ -1,12 +1,15 @@
 package dev.openwork.host.transport.http.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
@@ -17,19 +20,81 @@ import org.glassfish.jersey.server.ChunkedOutput;
  * client loses nothing.
  *
  * <p>Events are written as text/event-stream frames, many per chunk: one write and one flush per
- * batch instead of per event, which is what makes a chatty task streamable at full speed.
+ * batch instead of per event, which is what makes a chatty task streamable at full speed. Each
+ * event's frame is encoded to bytes once, by the first stream that sends it, and shared by all
+ * the streams that carry it.
  */
 final class StreamSession {
 
-    /** An event ready to send: id, SSE event name, and its data already encoded as JSON, once for all streams. */
-    record Outgoing(long id, String name, String json) {
-        static final Outgoing HEARTBEAT = new Outgoing(-1, null, null);
+    /**
+     * An event ready to send: its id, SSE event name and JSON data. The data is made at most once,
+     * when a stream first needs it (not on the journal's thread, which hands every event to every
+     * stream), and so is the whole text/event-stream frame, as UTF-8 bytes.
+     */
+    static final class Outgoing {
+        static final Outgoing HEARTBEAT = new Outgoing(-1, null, () -> null);
+        private static final byte[] HEARTBEAT_FRAME = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
+
+        private final long id;
+        private final String name;
+        private final Supplier<String> data;
+        // made by whichever thread asks first; a race makes the same value twice, harmlessly
+        private volatile String json;
+        private volatile byte[] frame;
+
+        /** @param id the event's id; 0 for a notice without id (it never moves the resume point) */
+        Outgoing(long id, String name, String json) {
+            this(id, name, () -> json);
+        }
+
+        /** An event whose JSON is made from {@code data} when it is first needed. */
+        Outgoing(long id, String name, Supplier<String> data) {
+            this.id = id;
+            this.name = name;
+            this.data = data;
+        }
+
+        long id() {
+            return id;
+        }
+
+        String name() {
+            return name;
+        }
+
+        String json() {
+            String made = json;
+            if (made == null) {
+                made = data.get();
+                json = made;
+            }
+            return made;
+        }
+
+        /** The event's text/event-stream frame as UTF-8; JSON data holds no raw line breaks, so one data line suffices. */
+        byte[] frame() {
+            if (this == HEARTBEAT) {
+                return HEARTBEAT_FRAME;
+            }
+            byte[] made = frame;
+            if (made == null) {
+                String body = json();
+                StringBuilder text = new StringBuilder(body.length() + name.length() + 40);
+                if (id > 0) {
+                    text.append("id: ").append(id).append('\n');
+                }
+                text.append("event: ").append(name).append("\ndata: ").append(body).append("\n\n");
+                made = text.toString().getBytes(StandardCharsets.UTF_8);
+                frame = made;
+            }
+            return made;
+        }
     }
 
     static final int MAX_QUEUED = 10_000;
-    private static final int MAX_FRAME_CHARS = 256 * 1024;
+    private static final int MAX_FRAME_BYTES = 256 * 1024;
 
-    private final ChunkedOutput<String> output;
+    private final ChunkedOutput<byte[]> output;
     private final String deviceId;
     private final Executor executor;
     private final LongFunction<List<Outgoing>> backlog;
@@ -46,7 +111,7 @@ final class StreamSession {
     /**
      * @param backlog events after an id, oldest first, a page at a time (empty when caught up)
      */
-    StreamSession(ChunkedOutput<String> output, String deviceId, long lastEventId, Executor executor,
+    StreamSession(ChunkedOutput<byte[]> output, String deviceId, long lastEventId, Executor executor,
             LongFunction<List<Outgoing>> backlog) {
         this.output = output;
         this.deviceId = deviceId;
@@ -134,12 +199,12 @@ final class StreamSession {
                 }
                 replayed = true;
             }
-            StringBuilder frame = new StringBuilder();
+            Frame frame = new Frame();
             Outgoing next;
             while (!isClosed() && (next = live.poll()) != null) {
                 queued.decrementAndGet();
                 append(frame, next);
-                if (frame.length() >= MAX_FRAME_CHARS) {
+                if (frame.size() >= MAX_FRAME_BYTES) {
                     flush(frame);
                 }
             }
@@ -155,34 +220,69 @@ final class StreamSession {
     }
 
     private void write(List<Outgoing> events) throws IOException {
-        StringBuilder frame = new StringBuilder();
+        Frame frame = new Frame();
         for (Outgoing event : events) {
             append(frame, event);
+            if (frame.size() >= MAX_FRAME_BYTES) {
+                flush(frame);
+            }
         }
         flush(frame);
     }
 
-    private void flush(StringBuilder frame) throws IOException {
-        if (frame.length() > 0) {
-            output.write(frame.toString());
-            frame.setLength(0);
+    private void flush(Frame frame) throws IOException {
+        if (frame.size() > 0) {
+            output.write(frame.take());
         }
     }
 
-    /** One text/event-stream frame; JSON data holds no raw line breaks, so one data line suffices. */
-    private void append(StringBuilder frame, Outgoing event) {
-        if (event == Outgoing.HEARTBEAT) {
-            frame.append(": heartbeat\n\n");
-            return;
-        }
+    private void append(Frame frame, Outgoing event) {
         if (event.id() > 0) {
             if (event.id() <= lastSent) {
                 return; // already sent in the replay
             }
-            frame.append("id: ").append(event.id()).append('\n');
             lastSent = event.id();
         }
         // a notice without id (e.g. hello) never moves the resume point
-        frame.append("event: ").append(event.name()).append('\n').append("data: ").append(event.json()).append("\n\n");
+        frame.add(event.frame());
+    }
+
+    /**
+     * The bytes of the events of one chunk. A chunk of one event is that event's shared frame as it
+     * is (frames are never changed), so a quiet stream copies nothing; more events are gathered
+     * in a buffer. What {@link #take()} returns is never touched again: the output may hold it.
+     */
+    static final class Frame {
+        private byte[] single;
+        private byte[] bytes;
+        private int length;
+
+        void add(byte[] more) {
+            if (single == null && length == 0) {
+                single = more;
+                return;
+            }
+            if (single != null) {
+                bytes = new byte[2 * (single.length + more.length)];
+                System.arraycopy(single, 0, bytes, 0, single.length);
+                length = single.length;
+                single = null;
+            } else if (length + more.length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more.length));
+            }
+            System.arraycopy(more, 0, bytes, length, more.length);
+            length += more.length;
+        }
+
+        int size() {
+            return single != null ? single.length : length;
+        }
+
+        byte[] take() {
+            byte[] out = single != null ? single : Arrays.copyOf(bytes, length);
+            single = null;
+            length = 0;
+            return out;
+        }
     }
 }

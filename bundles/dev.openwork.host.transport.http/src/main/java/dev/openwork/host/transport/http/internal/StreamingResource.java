@@ -168,11 +168,11 @@ public final class StreamingResource implements EventHandler {
     @Path("tasks/{taskId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Access(scope = Scopes.TASKS_READ)
-    public ChunkedOutput<String> taskEvents(@PathParam("taskId") String taskId,
+    public ChunkedOutput<byte[]> taskEvents(@PathParam("taskId") String taskId,
             @HeaderParam("Last-Event-ID") String lastEventId) {
         visibleTask(taskId);
         TaskService service = service();
-        ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
+        ChunkedOutput<byte[]> output = new ChunkedOutput<>(byte[].class);
         open(output, parseLastEventId(lastEventId, 0), event -> event.taskId().equals(taskId),
                 after -> toOutgoing(service.events(taskId, after, PAGE)));
         return output;
@@ -184,13 +184,13 @@ public final class StreamingResource implements EventHandler {
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Access(scope = Scopes.STATUS_READ)
-    public ChunkedOutput<String> events(@HeaderParam("Last-Event-ID") String lastEventId) {
+    public ChunkedOutput<byte[]> events(@HeaderParam("Last-Event-ID") String lastEventId) {
         Caller caller = caller();
         TaskService service = tasks;
         Predicate<String> mine = taskId -> caller.isAdmin() || service.find(taskId)
                 .map(t -> caller.deviceId() != null && caller.deviceId().equals(t.deviceId())).orElse(false);
         long from = service == null ? 0 : parseLastEventId(lastEventId, service.lastEventId());
-        ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
+        ChunkedOutput<byte[]> output = new ChunkedOutput<>(byte[].class);
         StreamSession session = open(output, from, event -> mine.test(event.taskId()),
                 after -> service == null ? List.of() : toOutgoing(service.eventsAfter(after, PAGE, mine)));
         session.offer(new StreamSession.Outgoing(0, "hello", encode(Map.of("deviceId",
@@ -198,7 +198,7 @@ public final class StreamingResource implements EventHandler {
         return output;
     }
 
-    private StreamSession open(ChunkedOutput<String> output, long after, Predicate<TaskEvent> filter,
+    private StreamSession open(ChunkedOutput<byte[]> output, long after, Predicate<TaskEvent> filter,
             java.util.function.LongFunction<List<StreamSession.Outgoing>> backlog) {
         ensureSubscribed();
         StreamSession session = new StreamSession(output, caller().deviceId(), after, senders, backlog);
@@ -212,11 +212,16 @@ public final class StreamingResource implements EventHandler {
     private synchronized void ensureSubscribed() {
         TaskService service = tasks;
         if (subscription == null && service != null) {
-            subscription = service.subscribe(event -> sessions.forEach((session, filter) -> {
-                if (filter.test(event)) {
-                    session.offer(toOutgoing(event));
-                }
-            }));
+            // on the journal's thread: one Outgoing per event, shared by every stream,
+            // encoded later by the first stream that sends it
+            subscription = service.subscribe(event -> {
+                StreamSession.Outgoing outgoing = toOutgoing(event);
+                sessions.forEach((session, filter) -> {
+                    if (filter.test(event)) {
+                        session.offer(outgoing);
+                    }
+                });
+            });
         }
     }
 
@@ -266,7 +271,16 @@ public final class StreamingResource implements EventHandler {
         return outgoing;
     }
 
+    /** The event as streamed; its JSON is made when a stream first sends it. */
     static StreamSession.Outgoing toOutgoing(TaskEvent e) {
+        boolean permission = TaskEvent.PERMISSION_ASKED.equals(e.type()) || TaskEvent.PERMISSION_REPLIED.equals(e.type());
+        // permission events keep their own names (permission.asked, permission.replied), task events are task.<type>
+        return new StreamSession.Outgoing(e.id(), permission ? e.type() : "task." + e.type(),
+                permission ? () -> permissionEventJson(e) : () -> EventJson.of(e));
+    }
+
+    /** A permission event: its text (a question or an outcome) is carried as a JSON object. */
+    private static String permissionEventJson(TaskEvent e) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", e.id());
         data.put("taskId", e.taskId());
@@ -277,11 +291,8 @@ public final class StreamingResource implements EventHandler {
         if (e.stream() != null) {
             data.put("stream", e.stream());
         }
-        boolean permission = TaskEvent.PERMISSION_ASKED.equals(e.type()) || TaskEvent.PERMISSION_REPLIED.equals(e.type());
-        if (permission && e.text() != null) {
+        if (e.text() != null) {
             data.put("permission", permissionJson(e.text()));
-        } else if (e.text() != null && !TaskEvent.CREATED.equals(e.type())) {
-            data.put("text", e.text());
         }
         if (e.step() != null) {
             data.put("step", e.step());
@@ -289,8 +300,7 @@ public final class StreamingResource implements EventHandler {
         if (e.exitCode() != null) {
             data.put("exitCode", e.exitCode());
         }
-        // permission events keep their own names (permission.asked, permission.replied), task events are task.<type>
-        return new StreamSession.Outgoing(e.id(), permission ? e.type() : "task." + e.type(), encode(data));
+        return encode(data);
     }
 
     /** A question or outcome as a JSON object in the event; text that is not one stays text. */

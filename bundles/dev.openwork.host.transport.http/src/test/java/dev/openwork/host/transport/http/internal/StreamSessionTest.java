@@ -1,9 +1,12 @@
 package dev.openwork.host.transport.http.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,20 +16,22 @@ import org.junit.Test;
 public class StreamSessionTest {
 
     /** The container's side of a stream: it may be closed under the session, as when the client leaves. */
-    static final class ContainerOutput extends ChunkedOutput<String> {
+    static final class ContainerOutput extends ChunkedOutput<byte[]> {
         final List<String> written = new CopyOnWriteArrayList<>();
+        final List<byte[]> chunks = new CopyOnWriteArrayList<>();
         volatile boolean closedByContainer;
 
         ContainerOutput() {
-            super(String.class);
+            super(byte[].class);
         }
 
         @Override
-        public void write(String chunk) throws IOException {
+        public void write(byte[] chunk) throws IOException {
             if (closedByContainer) {
                 throw new IOException("closed");
             }
-            written.add(chunk);
+            chunks.add(chunk);
+            written.add(new String(chunk, StandardCharsets.UTF_8));
         }
 
         @Override
@@ -74,5 +79,55 @@ public class StreamSessionTest {
         assertTrue("the session knows it is over", session.isClosed());
         assertEquals("it left the resource's map once", 1, closed.get());
         assertEquals("and wrote nothing for nobody", List.of(), output.written);
+    }
+    @Test
+    public void aBatchOfEventsIsOneChunkAndTheReplayIsNotSentAgain() {
+        ContainerOutput output = new ContainerOutput();
+        List<Runnable> pending = new CopyOnWriteArrayList<>();
+        StreamSession session = new StreamSession(output, "dev_a", 0, pending::add,
+                after -> after == 0 ? List.of(event(1), event(2)) : List.of());
+        session.start();
+        session.offer(event(2)); // journaled while the replay read it: sent once
+        session.offer(event(3));
+        session.offer(StreamSession.Outgoing.HEARTBEAT);
+        session.offer(new StreamSession.Outgoing(0, "hello", "{}"));
+        pending.forEach(Runnable::run);
+        assertEquals(List.of("id: 1\nevent: task.output\ndata: {\"id\":1}\n\nid: 2\nevent: task.output\ndata: {\"id\":2}\n\n",
+                "id: 3\nevent: task.output\ndata: {\"id\":3}\n\n: heartbeat\n\nevent: hello\ndata: {}\n\n"), output.written);
+    }
+
+    @Test
+    public void anEventIsEncodedOnceForAllStreamsAndOnlyWhenSent() {
+        AtomicInteger encoded = new AtomicInteger();
+        StreamSession.Outgoing shared = new StreamSession.Outgoing(5, "task.output", () -> {
+            encoded.incrementAndGet();
+            return "{\"text\":\"caf\u00e9\"}";
+        });
+        assertEquals("nothing is encoded before a stream sends it", 0, encoded.get());
+        ContainerOutput first = new ContainerOutput();
+        ContainerOutput second = new ContainerOutput();
+        for (ContainerOutput output : List.of(first, second)) {
+            StreamSession session = new StreamSession(output, "dev_a", 0, Runnable::run, after -> List.of());
+            session.start();
+            session.offer(shared);
+        }
+        assertEquals(1, encoded.get());
+        assertEquals("id: 5\nevent: task.output\ndata: {\"text\":\"caf\u00e9\"}\n\n", first.written.get(0));
+        assertSame("a lone event is written as its shared frame", first.chunks.get(0), second.chunks.get(0));
+    }
+
+    @Test
+    public void chunksNeverShareTheirBytesWithTheNextOne() {
+        StreamSession.Frame frame = new StreamSession.Frame();
+        byte[] one = "a".getBytes(StandardCharsets.UTF_8);
+        frame.add(one);
+        frame.add("b".getBytes(StandardCharsets.UTF_8));
+        byte[] first = frame.take();
+        frame.add("c".getBytes(StandardCharsets.UTF_8));
+        frame.add("d".getBytes(StandardCharsets.UTF_8));
+        assertEquals("ab", new String(first, StandardCharsets.UTF_8));
+        assertEquals("cd", new String(frame.take(), StandardCharsets.UTF_8));
+        assertEquals("a", new String(one, StandardCharsets.UTF_8));
+        assertEquals(0, frame.size());
     }
 }
