@@ -153,6 +153,39 @@ public class HostRuntimeIT {
         assertEquals("storage", ok.json().get(0).path("name").asText());
     }
 
+    /**
+     * The shared REST feature (authentication, origin checks, JSON, typed errors) is what makes a
+     * route safe to serve; while it is missing (at start-up, while it is reconfigured or its bundle
+     * is updated), no route may answer at all, let alone without a credential check.
+     */
+    @Test
+    public void withoutTheSharedRestFeatureNoRouteIsServed() {
+        healthyAnswer();
+        ComponentDescriptionDTO feature = scr.getComponentDescriptionDTOs().stream()
+                .filter(d -> d.name.equals("dev.openwork.host.transport.http.internal.RestFeature")).findFirst().orElseThrow();
+        Http anonymous = new Http(Integer.parseInt(context.getProperty(HostDistribution.HTTP_PORT)), null);
+        try {
+            scr.disableComponent(feature).getValue();
+            Conditions.await("the REST API to be withdrawn", READY, () -> http().get("/v1/health").status() != 200 ? true : null);
+            for (String route : List.of("/v1/health", "/v1/devices", "/v1/tasks", "/v1/permissions", "/v1/pairing/pending")) {
+                Http.Answer answer = anonymous.get(route);
+                assertTrue(route + " answered " + answer.status() + ": " + answer.body(),
+                        answer.status() == 404 || answer.status() == 503);
+                assertTrue(route + ": " + answer.contentType(), answer.contentType().startsWith("application/json"));
+            }
+        } catch (java.lang.reflect.InvocationTargetException | InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            try {
+                scr.enableComponent(feature).getValue();
+            } catch (java.lang.reflect.InvocationTargetException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        healthyAnswer();
+        assertEquals(401, anonymous.get("/v1/devices").status());
+    }
+
     @Test
     public void aBundleDroppedIntoDeployStartsAndLeavesWhenRemoved() throws Exception {
         healthyAnswer();

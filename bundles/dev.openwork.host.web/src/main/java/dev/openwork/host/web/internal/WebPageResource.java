@@ -10,6 +10,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtensionSelect;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
@@ -23,6 +24,8 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
  */
 @Component(service = WebPageResource.class)
 @JakartarsResource
+// served only with the REST transport's shared feature (sign-in, origin checks, typed errors)
+@JakartarsExtensionSelect("(osgi.jakartars.name=openwork.rest)")
 @JakartarsName("openwork.web")
 @Path("/")
 @RouteAccess(scope = Scopes.ADMIN, loopbackScope = "")

@@ -40,6 +40,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtensionSelect;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
@@ -53,6 +54,7 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 @Component(service = {OpenCodeResource.class, EventHandler.class},
         property = EventConstants.EVENT_TOPIC + "=" + HostTopics.DEVICE_REVOKED)
 @JakartarsResource
+@JakartarsExtensionSelect(RestFeature.SELECT)
 @JakartarsName("openwork.opencode")
 @Path("opencode")
 public final class OpenCodeResource implements EventHandler {

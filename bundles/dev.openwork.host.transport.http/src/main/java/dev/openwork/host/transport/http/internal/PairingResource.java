@@ -34,6 +34,7 @@ import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtensionSelect;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
@@ -43,6 +44,7 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
  */
 @Component(service = PairingResource.class)
 @JakartarsResource
+@JakartarsExtensionSelect(RestFeature.SELECT)
 @JakartarsName("openwork.pairing")
 @Path("v1/pairing")
 @Produces(MediaType.APPLICATION_JSON)

@@ -40,11 +40,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  */
 @Component(service = Feature.class, configurationPid = RestFeature.PID)
 @JakartarsExtension
-@JakartarsName("openwork.rest")
+@JakartarsName(RestFeature.NAME)
 @Designate(ocd = RestFeature.Config.class)
 public final class RestFeature implements Feature {
 
     static final String PID = "dev.openwork.host.transport.http";
+    static final String NAME = "openwork.rest";
+    /**
+     * Every resource selects this feature: the whiteboard serves a resource only while the feature
+     * is there, so no route ever answers without authentication and the origin checks (at start-up,
+     * while the feature is reconfigured or its bundle updated).
+     */
+    static final String SELECT = "(osgi.jakartars.name=" + NAME + ")";
     /** Jersey answers errors with an entity instead of the container's HTML error page. */
     private static final String SET_STATUS_OVER_SEND_ERROR = "jersey.config.server.response.setStatusOverSendError";
     /** No JAXB here, so WADL cannot work; switching it off saves start-up time and a warning. */

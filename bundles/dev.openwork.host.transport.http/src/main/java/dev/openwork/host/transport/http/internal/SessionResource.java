@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtensionSelect;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
@@ -27,6 +28,7 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
  */
 @Component(service = SessionResource.class)
 @JakartarsResource
+@JakartarsExtensionSelect(RestFeature.SELECT)
 @JakartarsName("openwork.session")
 @Path("v1/session")
 @Produces(MediaType.APPLICATION_JSON)

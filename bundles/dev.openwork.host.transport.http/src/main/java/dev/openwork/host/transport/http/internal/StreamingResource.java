@@ -49,6 +49,7 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtensionSelect;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
@@ -60,6 +61,7 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 @Component(service = {StreamingResource.class, EventHandler.class},
         property = EventConstants.EVENT_TOPIC + "=" + HostTopics.ROOT + "*")
 @JakartarsResource
+@JakartarsExtensionSelect(RestFeature.SELECT)
 @JakartarsName("openwork.tasks")
 @Path("v1")
 @Produces(MediaType.APPLICATION_JSON)
