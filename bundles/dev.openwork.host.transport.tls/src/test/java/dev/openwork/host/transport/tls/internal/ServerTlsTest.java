@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.net.InetAddress;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -79,8 +80,8 @@ public class ServerTlsTest {
 
     private static final class TrustingAnything implements X509TrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            throw new UnsupportedOperationException();
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("this client-side trust manager checks no clients");
         }
 
         @Override
