@@ -488,11 +488,19 @@ public class WebPanelBrowserIT {
 
     /**
      * Clicks as a thumb would after scrolling to it: centred, so the sticky header is never what the
-     * click lands on.
+     * click lands on. The live page may move the element between the scroll and the click (a task or
+     * a rule appearing above it); then it scrolls and taps again, as a person would.
      */
     private void tap(WebElement element) {
-        browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
-        element.click();
+        waiting().until(d -> {
+            browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+            try {
+                element.click();
+                return true;
+            } catch (org.openqa.selenium.ElementClickInterceptedException movedUnderSomethingElse) {
+                return null;
+            }
+        });
     }
 
     /** The checkbox of {@code scope} in a waiting device's list. */
