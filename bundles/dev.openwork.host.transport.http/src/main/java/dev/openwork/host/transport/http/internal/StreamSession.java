@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
-import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * One client's event stream. It first replays what the client missed (from the journal, after its
@@ -94,7 +93,7 @@ final class StreamSession {
     static final int MAX_QUEUED = 10_000;
     private static final int MAX_FRAME_BYTES = 256 * 1024;
 
-    private final ChunkedOutput<byte[]> output;
+    private final SseOutput output;
     private final String deviceId;
     private final Executor executor;
     private final LongFunction<List<Outgoing>> backlog;
@@ -106,12 +105,14 @@ final class StreamSession {
     /** Set when the live queue overflowed: live events are dropped until the journal is read again. */
     private volatile boolean behind;
     private long lastSent;
+    /** Only the draining thread touches it; its buffer is allocated when a batch first holds two events. */
+    private final Frame batch = new Frame();
     private Runnable onClose = () -> { };
 
     /**
      * @param backlog events after an id, oldest first, a page at a time (empty when caught up)
      */
-    StreamSession(ChunkedOutput<byte[]> output, String deviceId, long lastEventId, Executor executor,
+    StreamSession(SseOutput output, String deviceId, long lastEventId, Executor executor,
             LongFunction<List<Outgoing>> backlog) {
         this.output = output;
         this.deviceId = deviceId;
@@ -152,8 +153,8 @@ final class StreamSession {
     }
 
     /**
-     * Whether the stream is over. The container may close the output by itself (the client went
-     * away, a write failed inside Jersey): the session then closes too, so it leaves the resource's
+     * Whether the stream is over. The container may end the output by itself (the client went
+     * away, the connection failed): the session then closes too, so it leaves the resource's
      * map and stops queueing. Before it did, every cut connection left a session behind that
      * collected up to {@value #MAX_QUEUED} events for nobody until the heap ran out (SoakIT, long mode).
      */
@@ -170,7 +171,7 @@ final class StreamSession {
             queued.set(0);
             try {
                 output.close();
-            } catch (IOException | RuntimeException alreadyGone) {
+            } catch (RuntimeException alreadyGone) {
                 // the client left first
             }
             onClose.run();
@@ -199,7 +200,7 @@ final class StreamSession {
                 }
                 replayed = true;
             }
-            Frame frame = new Frame();
+            Frame frame = batch;
             Outgoing next;
             while (!isClosed() && (next = live.poll()) != null) {
                 queued.decrementAndGet();
@@ -220,7 +221,7 @@ final class StreamSession {
     }
 
     private void write(List<Outgoing> events) throws IOException {
-        Frame frame = new Frame();
+        Frame frame = batch;
         for (Outgoing event : events) {
             append(frame, event);
             if (frame.size() >= MAX_FRAME_BYTES) {
@@ -232,7 +233,8 @@ final class StreamSession {
 
     private void flush(Frame frame) throws IOException {
         if (frame.size() > 0) {
-            output.write(frame.take());
+            output.write(frame.bytes(), 0, frame.size());
+            frame.clear();
         }
     }
 
@@ -248,13 +250,14 @@ final class StreamSession {
     }
 
     /**
-     * The bytes of the events of one chunk. A chunk of one event is that event's shared frame as it
-     * is (frames are never changed), so a quiet stream copies nothing; more events are gathered
-     * in a buffer. What {@link #take()} returns is never touched again: the output may hold it.
+     * The bytes of the events of one batch. A batch of one event is that event's shared frame as it
+     * is (frames are never changed), so a quiet stream copies nothing; more events are gathered in
+     * a buffer that the next batch reuses (the output has written the bytes when its write returns).
      */
     static final class Frame {
+        static final int KEPT_BUFFER_BYTES = 64 * 1024;
         private byte[] single;
-        private byte[] bytes;
+        private byte[] buffer;
         private int length;
 
         void add(byte[] more) {
@@ -263,26 +266,40 @@ final class StreamSession {
                 return;
             }
             if (single != null) {
-                bytes = new byte[2 * (single.length + more.length)];
-                System.arraycopy(single, 0, bytes, 0, single.length);
-                length = single.length;
+                byte[] first = single;
                 single = null;
-            } else if (length + more.length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more.length));
+                ensure(first.length + more.length);
+                System.arraycopy(first, 0, buffer, 0, first.length);
+                length = first.length;
+            } else {
+                ensure(length + more.length);
             }
-            System.arraycopy(more, 0, bytes, length, more.length);
+            System.arraycopy(more, 0, buffer, length, more.length);
             length += more.length;
+        }
+
+        private void ensure(int needed) {
+            if (buffer == null || buffer.length < needed) {
+                buffer = buffer == null ? new byte[Math.max(2 * needed, 4096)]
+                        : Arrays.copyOf(buffer, Math.max(buffer.length * 2, needed));
+            }
         }
 
         int size() {
             return single != null ? single.length : length;
         }
 
-        byte[] take() {
-            byte[] out = single != null ? single : Arrays.copyOf(bytes, length);
+        /** The batch's bytes: the first {@link #size()} of them count. */
+        byte[] bytes() {
+            return single != null ? single : buffer;
+        }
+
+        void clear() {
             single = null;
             length = 0;
-            return out;
+            if (buffer != null && buffer.length > KEPT_BUFFER_BYTES) {
+                buffer = null; // a catch-up's large batch: not kept for the stream's lifetime
+            }
         }
     }
 }

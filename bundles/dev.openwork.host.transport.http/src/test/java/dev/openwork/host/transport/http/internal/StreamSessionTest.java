@@ -10,28 +10,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.glassfish.jersey.server.ChunkedOutput;
 import org.junit.Test;
 
 public class StreamSessionTest {
 
     /** The container's side of a stream: it may be closed under the session, as when the client leaves. */
-    static final class ContainerOutput extends ChunkedOutput<byte[]> {
+    static final class ContainerOutput implements SseOutput {
         final List<String> written = new CopyOnWriteArrayList<>();
         final List<byte[]> chunks = new CopyOnWriteArrayList<>();
         volatile boolean closedByContainer;
 
-        ContainerOutput() {
-            super(byte[].class);
-        }
-
         @Override
-        public void write(byte[] chunk) throws IOException {
+        public void write(byte[] bytes, int offset, int length) throws IOException {
             if (closedByContainer) {
                 throw new IOException("closed");
             }
-            chunks.add(chunk);
-            written.add(new String(chunk, StandardCharsets.UTF_8));
+            chunks.add(bytes);
+            written.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
         }
 
         @Override
@@ -117,17 +112,33 @@ public class StreamSessionTest {
     }
 
     @Test
-    public void chunksNeverShareTheirBytesWithTheNextOne() {
+    public void aBatchBufferIsReusedAndALoneFrameIsNeverWrittenInto() {
         StreamSession.Frame frame = new StreamSession.Frame();
         byte[] one = "a".getBytes(StandardCharsets.UTF_8);
         frame.add(one);
+        assertSame("a lone frame is passed as it is", one, frame.bytes());
         frame.add("b".getBytes(StandardCharsets.UTF_8));
-        byte[] first = frame.take();
+        assertEquals("ab", new String(frame.bytes(), 0, frame.size(), StandardCharsets.UTF_8));
+        byte[] buffer = frame.bytes();
+        frame.clear();
+        assertEquals(0, frame.size());
         frame.add("c".getBytes(StandardCharsets.UTF_8));
         frame.add("d".getBytes(StandardCharsets.UTF_8));
-        assertEquals("ab", new String(first, StandardCharsets.UTF_8));
-        assertEquals("cd", new String(frame.take(), StandardCharsets.UTF_8));
-        assertEquals("a", new String(one, StandardCharsets.UTF_8));
-        assertEquals(0, frame.size());
+        assertEquals("cd", new String(frame.bytes(), 0, frame.size(), StandardCharsets.UTF_8));
+        assertSame("the next batch reuses the buffer", buffer, frame.bytes());
+        assertEquals("the shared frame is untouched", "a", new String(one, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void aLargeBatchBufferIsNotKeptForTheStreamsLifetime() {
+        StreamSession.Frame frame = new StreamSession.Frame();
+        byte[] big = new byte[StreamSession.Frame.KEPT_BUFFER_BYTES];
+        frame.add(big);
+        frame.add(big);
+        byte[] buffer = frame.bytes();
+        frame.clear();
+        frame.add(new byte[1]);
+        frame.add(new byte[1]);
+        assertTrue("a new, small buffer", frame.bytes() != buffer && frame.bytes().length < buffer.length);
     }
 }
