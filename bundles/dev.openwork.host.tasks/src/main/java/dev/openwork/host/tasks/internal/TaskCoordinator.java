@@ -93,7 +93,7 @@ final class TaskCoordinator implements TaskService {
     TaskCoordinator(EventLog log, Function<String, TaskRuntime> runtimes, Supplier<List<String>> runtimeNames,
             Supplier<ToolGate> gate, Consumer<Task> stateListener, Clock clock, Settings settings) {
         this.log = log;
-        this.pipeline = new EventPipeline(log, 65_536);
+        this.pipeline = new EventPipeline(log, 1_024);
         this.runtimes = runtimes;
         this.runtimeNames = runtimeNames;
         this.gate = gate;

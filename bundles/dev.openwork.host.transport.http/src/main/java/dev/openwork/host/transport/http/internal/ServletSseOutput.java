@@ -10,8 +10,8 @@ import java.io.IOException;
 
 /**
  * An event stream written straight to the servlet (Jetty) output stream of a request that Jersey
- * suspended ({@code @Suspended AsyncResponse}, never resumed): one write and one flush per batch,
- * on the stream's sender thread. Jersey's {@code ChunkedOutput} did the same through its request
+ * suspended ({@code @Suspended AsyncResponse}, never resumed): frames go into Jetty's output buffer
+ * and one flush per batch sends them, on the stream's sender thread. Jersey's {@code ChunkedOutput} did the same through its request
  * scope, message body writer lookup and committing stream on every chunk, which was most of the
  * host's CPU per delivery besides TLS itself.
  *
@@ -73,25 +73,42 @@ final class ServletSseOutput implements SseOutput {
     }
 
     @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
+    public void write(byte[] bytes) throws IOException {
+        begin();
+        try {
+            out.write(bytes);
+        } finally {
+            end();
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        begin();
+        try {
+            out.flush();
+        } finally {
+            end();
+        }
+    }
+
+    private void begin() throws IOException {
         synchronized (lock) {
             if (closed) {
                 throw new IOException("the event stream is closed");
             }
             writing = true;
         }
+    }
+
+    private void end() {
         boolean completeNow;
-        try {
-            out.write(bytes, offset, length);
-            out.flush();
-        } finally {
-            synchronized (lock) {
-                writing = false;
-                completeNow = closed;
-            }
-            if (completeNow) {
-                complete();
-            }
+        synchronized (lock) {
+            writing = false;
+            completeNow = closed;
+        }
+        if (completeNow) {
+            complete();
         }
     }
 

@@ -6,12 +6,15 @@ import java.io.IOException;
 interface SseOutput {
 
     /**
-     * Writes the bytes and pushes them to the client before returning (blocking). The caller may
-     * reuse the array afterwards. Called by one thread at a time.
+     * Writes the bytes into the output buffer (blocking while a full buffer goes out); the array is
+     * not kept. Called by one thread at a time, as is {@link #flush()}.
      *
      * @throws IOException when the stream is closed or the client went away
      */
-    void write(byte[] bytes, int offset, int length) throws IOException;
+    void write(byte[] bytes) throws IOException;
+
+    /** Sends what is buffered to the client (blocking until it is written). */
+    void flush() throws IOException;
 
     /** Whether the stream is over: closed here, or the container saw the connection end. */
     boolean isClosed();

@@ -2,7 +2,7 @@ package dev.openwork.host.transport.http.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import dev.openwork.host.api.tasks.TaskEvent;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -18,10 +18,10 @@ import java.util.function.Supplier;
  * the journal again from the last id it sent, so the host never buffers without bound and the
  * client loses nothing.
  *
- * <p>Events are written as text/event-stream frames, many per chunk: one write and one flush per
- * batch instead of per event, which is what makes a chatty task streamable at full speed. Each
- * event's frame is encoded to bytes once, by the first stream that sends it, and shared by all
- * the streams that carry it.
+ * <p>Events are written as text/event-stream frames into the connection's output buffer, with one
+ * flush per batch (what is waiting when the stream's sender runs) instead of per event, which is
+ * what makes a chatty task streamable at full speed. Each event's frame is encoded to bytes once,
+ * by the first stream that sends it, and shared by all the streams that carry it.
  */
 final class StreamSession {
 
@@ -37,6 +37,8 @@ final class StreamSession {
         private final long id;
         private final String name;
         private final Supplier<String> data;
+        /** A task event: its frame is written straight to bytes ({@link EventJson#frame}). */
+        private final TaskEvent event;
         // made by whichever thread asks first; a race makes the same value twice, harmlessly
         private volatile String json;
         private volatile byte[] frame;
@@ -51,6 +53,15 @@ final class StreamSession {
             this.id = id;
             this.name = name;
             this.data = data;
+            this.event = null;
+        }
+
+        /** A task event, streamed as {@link EventJson} writes it. */
+        Outgoing(String name, TaskEvent event) {
+            this.id = event.id();
+            this.name = name;
+            this.data = null;
+            this.event = event;
         }
 
         long id() {
@@ -64,7 +75,7 @@ final class StreamSession {
         String json() {
             String made = json;
             if (made == null) {
-                made = data.get();
+                made = event != null ? EventJson.of(event) : data.get();
                 json = made;
             }
             return made;
@@ -76,7 +87,10 @@ final class StreamSession {
                 return HEARTBEAT_FRAME;
             }
             byte[] made = frame;
-            if (made == null) {
+            if (made == null && event != null) {
+                made = EventJson.frame(id, name, event);
+                frame = made;
+            } else if (made == null) {
                 String body = json();
                 StringBuilder text = new StringBuilder(body.length() + name.length() + 40);
                 if (id > 0) {
@@ -90,8 +104,13 @@ final class StreamSession {
         }
     }
 
-    static final int MAX_QUEUED = 10_000;
-    private static final int MAX_FRAME_BYTES = 256 * 1024;
+    /**
+     * Live events a stream may have waiting. Small on purpose: the events are shared by all
+     * streams and already journaled, and a queue that outlives a young collection of the small
+     * young generation is copied and then promoted, which made a chatty task's stream spend more
+     * time in full collections than in sending (a stream further behind reads the journal).
+     */
+    static final int MAX_QUEUED = 1_024;
 
     private final SseOutput output;
     private final String deviceId;
@@ -105,8 +124,6 @@ final class StreamSession {
     /** Set when the live queue overflowed: live events are dropped until the journal is read again. */
     private volatile boolean behind;
     private long lastSent;
-    /** Only the draining thread touches it; its buffer is allocated when a batch first holds two events. */
-    private final Frame batch = new Frame();
     private Runnable onClose = () -> { };
 
     /**
@@ -200,16 +217,15 @@ final class StreamSession {
                 }
                 replayed = true;
             }
-            Frame frame = batch;
             Outgoing next;
+            boolean written = false;
             while (!isClosed() && (next = live.poll()) != null) {
                 queued.decrementAndGet();
-                append(frame, next);
-                if (frame.size() >= MAX_FRAME_BYTES) {
-                    flush(frame);
-                }
+                written |= send(next);
             }
-            flush(frame);
+            if (written) {
+                output.flush();
+            }
         } catch (IOException | RuntimeException e) {
             close();
         } finally {
@@ -221,85 +237,25 @@ final class StreamSession {
     }
 
     private void write(List<Outgoing> events) throws IOException {
-        Frame frame = batch;
+        boolean written = false;
         for (Outgoing event : events) {
-            append(frame, event);
-            if (frame.size() >= MAX_FRAME_BYTES) {
-                flush(frame);
-            }
+            written |= send(event);
         }
-        flush(frame);
-    }
-
-    private void flush(Frame frame) throws IOException {
-        if (frame.size() > 0) {
-            output.write(frame.bytes(), 0, frame.size());
-            frame.clear();
+        if (written) {
+            output.flush();
         }
     }
 
-    private void append(Frame frame, Outgoing event) {
+    /** Writes the event's frame unless the replay sent it already; false when skipped. */
+    private boolean send(Outgoing event) throws IOException {
         if (event.id() > 0) {
             if (event.id() <= lastSent) {
-                return; // already sent in the replay
+                return false; // already sent in the replay
             }
             lastSent = event.id();
         }
         // a notice without id (e.g. hello) never moves the resume point
-        frame.add(event.frame());
-    }
-
-    /**
-     * The bytes of the events of one batch. A batch of one event is that event's shared frame as it
-     * is (frames are never changed), so a quiet stream copies nothing; more events are gathered in
-     * a buffer that the next batch reuses (the output has written the bytes when its write returns).
-     */
-    static final class Frame {
-        static final int KEPT_BUFFER_BYTES = 64 * 1024;
-        private byte[] single;
-        private byte[] buffer;
-        private int length;
-
-        void add(byte[] more) {
-            if (single == null && length == 0) {
-                single = more;
-                return;
-            }
-            if (single != null) {
-                byte[] first = single;
-                single = null;
-                ensure(first.length + more.length);
-                System.arraycopy(first, 0, buffer, 0, first.length);
-                length = first.length;
-            } else {
-                ensure(length + more.length);
-            }
-            System.arraycopy(more, 0, buffer, length, more.length);
-            length += more.length;
-        }
-
-        private void ensure(int needed) {
-            if (buffer == null || buffer.length < needed) {
-                buffer = buffer == null ? new byte[Math.max(2 * needed, 4096)]
-                        : Arrays.copyOf(buffer, Math.max(buffer.length * 2, needed));
-            }
-        }
-
-        int size() {
-            return single != null ? single.length : length;
-        }
-
-        /** The batch's bytes: the first {@link #size()} of them count. */
-        byte[] bytes() {
-            return single != null ? single : buffer;
-        }
-
-        void clear() {
-            single = null;
-            length = 0;
-            if (buffer != null && buffer.length > KEPT_BUFFER_BYTES) {
-                buffer = null; // a catch-up's large batch: not kept for the stream's lifetime
-            }
-        }
+        output.write(event.frame());
+        return true;
     }
 }

@@ -280,8 +280,19 @@ public final class StreamingResource implements EventHandler {
     static StreamSession.Outgoing toOutgoing(TaskEvent e) {
         boolean permission = TaskEvent.PERMISSION_ASKED.equals(e.type()) || TaskEvent.PERMISSION_REPLIED.equals(e.type());
         // permission events keep their own names (permission.asked, permission.replied), task events are task.<type>
-        return new StreamSession.Outgoing(e.id(), permission ? e.type() : "task." + e.type(),
-                permission ? () -> permissionEventJson(e) : () -> EventJson.of(e));
+        return permission ? new StreamSession.Outgoing(e.id(), e.type(), () -> permissionEventJson(e))
+                : new StreamSession.Outgoing(taskEventName(e.type()), e);
+    }
+
+    /** {@code task.<type>}; the known types' names made once (this runs for every event on the journal's thread). */
+    private static String taskEventName(String type) {
+        return switch (type) {
+            case TaskEvent.OUTPUT -> "task.output";
+            case TaskEvent.STATE -> "task.state";
+            case TaskEvent.CREATED -> "task.created";
+            case TaskEvent.TOOL -> "task.tool";
+            default -> "task." + type;
+        };
     }
 
     /** A permission event: its text (a question or an outcome) is carried as a JSON object. */

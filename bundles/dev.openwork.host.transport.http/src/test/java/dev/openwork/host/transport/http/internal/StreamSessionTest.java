@@ -16,17 +16,29 @@ public class StreamSessionTest {
 
     /** The container's side of a stream: it may be closed under the session, as when the client leaves. */
     static final class ContainerOutput implements SseOutput {
+        /** What each flush sent. */
         final List<String> written = new CopyOnWriteArrayList<>();
+        /** Every array written, as given. */
         final List<byte[]> chunks = new CopyOnWriteArrayList<>();
+        private final StringBuilder buffered = new StringBuilder();
         volatile boolean closedByContainer;
 
         @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
+        public void write(byte[] bytes) throws IOException {
             if (closedByContainer) {
                 throw new IOException("closed");
             }
             chunks.add(bytes);
-            written.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+            buffered.append(new String(bytes, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (closedByContainer) {
+                throw new IOException("closed");
+            }
+            written.add(buffered.toString());
+            buffered.setLength(0);
         }
 
         @Override
@@ -112,33 +124,13 @@ public class StreamSessionTest {
     }
 
     @Test
-    public void aBatchBufferIsReusedAndALoneFrameIsNeverWrittenInto() {
-        StreamSession.Frame frame = new StreamSession.Frame();
-        byte[] one = "a".getBytes(StandardCharsets.UTF_8);
-        frame.add(one);
-        assertSame("a lone frame is passed as it is", one, frame.bytes());
-        frame.add("b".getBytes(StandardCharsets.UTF_8));
-        assertEquals("ab", new String(frame.bytes(), 0, frame.size(), StandardCharsets.UTF_8));
-        byte[] buffer = frame.bytes();
-        frame.clear();
-        assertEquals(0, frame.size());
-        frame.add("c".getBytes(StandardCharsets.UTF_8));
-        frame.add("d".getBytes(StandardCharsets.UTF_8));
-        assertEquals("cd", new String(frame.bytes(), 0, frame.size(), StandardCharsets.UTF_8));
-        assertSame("the next batch reuses the buffer", buffer, frame.bytes());
-        assertEquals("the shared frame is untouched", "a", new String(one, StandardCharsets.UTF_8));
-    }
-
-    @Test
-    public void aLargeBatchBufferIsNotKeptForTheStreamsLifetime() {
-        StreamSession.Frame frame = new StreamSession.Frame();
-        byte[] big = new byte[StreamSession.Frame.KEPT_BUFFER_BYTES];
-        frame.add(big);
-        frame.add(big);
-        byte[] buffer = frame.bytes();
-        frame.clear();
-        frame.add(new byte[1]);
-        frame.add(new byte[1]);
-        assertTrue("a new, small buffer", frame.bytes() != buffer && frame.bytes().length < buffer.length);
+    public void aTaskEventsFrameIsWhatItsJsonMakes() {
+        dev.openwork.host.api.tasks.TaskEvent e = new dev.openwork.host.api.tasks.TaskEvent(9, "task_1",
+                java.time.Instant.parse("2026-11-25T10:00:00.5Z"), "output", null, "stdout", "caf\u00e9 \"x\"", 0, null);
+        StreamSession.Outgoing outgoing = new StreamSession.Outgoing("task.output", e);
+        assertEquals("id: 9\nevent: task.output\ndata: " + EventJson.of(e) + "\n\n",
+                new String(outgoing.frame(), StandardCharsets.UTF_8));
+        assertEquals(EventJson.of(e), outgoing.json());
+        assertSame("made once", outgoing.frame(), outgoing.frame());
     }
 }
