@@ -28,7 +28,7 @@ final class ServletSseOutput implements SseOutput {
     private volatile boolean closed;
     private boolean completed;
 
-    private ServletSseOutput(AsyncContext async, ServletOutputStream out) {
+    ServletSseOutput(AsyncContext async, ServletOutputStream out) {
         this.async = async;
         this.out = out;
     }
