@@ -93,7 +93,10 @@ final class TaskCoordinator implements TaskService {
     TaskCoordinator(EventLog log, Function<String, TaskRuntime> runtimes, Supplier<List<String>> runtimeNames,
             Supplier<ToolGate> gate, Consumer<Task> stateListener, Clock clock, Settings settings) {
         this.log = log;
-        this.pipeline = new EventPipeline(log, 65_536);
+        // small: drafts that wait through a young collection of the host's 8 MB young generation get
+        // promoted, and with 65,536 a chatty task's output spent more CPU in full collections than in
+        // streaming (docs/benchmarks.md); a batch is still up to 1,024 events per fsync
+        this.pipeline = new EventPipeline(log, 1_024);
         this.runtimes = runtimes;
         this.runtimeNames = runtimeNames;
         this.gate = gate;

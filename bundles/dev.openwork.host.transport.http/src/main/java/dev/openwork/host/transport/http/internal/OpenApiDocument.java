@@ -167,7 +167,8 @@ final class OpenApiDocument {
         Type answer = invocable.getResponseType();
         Class<?> rawAnswer = invocable.getRawResponseType();
         List<MediaType> produced = method.getProducedTypes();
-        if (ChunkedOutput.class.isAssignableFrom(rawAnswer)) {
+        // an event stream is either a ChunkedOutput or written to a suspended request (void)
+        if (ChunkedOutput.class.isAssignableFrom(rawAnswer) || produced.contains(MediaType.SERVER_SENT_EVENTS_TYPE)) {
             success.putObject("content").putObject(MediaType.SERVER_SENT_EVENTS).putObject("schema").put("type", "string");
         } else if (rawAnswer != void.class && rawAnswer != Void.class && !Response.class.isAssignableFrom(rawAnswer)) {
             ObjectNode content = success.putObject("content");

@@ -2,7 +2,7 @@ package dev.openwork.host.transport.http.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import dev.openwork.host.api.tasks.TaskEvent;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
-import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * One client's event stream. It first replays what the client missed (from the journal, after its
@@ -19,10 +18,10 @@ import org.glassfish.jersey.server.ChunkedOutput;
  * the journal again from the last id it sent, so the host never buffers without bound and the
  * client loses nothing.
  *
- * <p>Events are written as text/event-stream frames, many per chunk: one write and one flush per
- * batch instead of per event, which is what makes a chatty task streamable at full speed. Each
- * event's frame is encoded to bytes once, by the first stream that sends it, and shared by all
- * the streams that carry it.
+ * <p>Events are written as text/event-stream frames into the connection's output buffer, with one
+ * flush per batch (what is waiting when the stream's sender runs) instead of per event, which is
+ * what makes a chatty task streamable at full speed. Each event's frame is encoded to bytes once,
+ * by the first stream that sends it, and shared by all the streams that carry it.
  */
 final class StreamSession {
 
@@ -38,6 +37,8 @@ final class StreamSession {
         private final long id;
         private final String name;
         private final Supplier<String> data;
+        /** A task event: its frame is written straight to bytes ({@link EventJson#frame}). */
+        private final TaskEvent event;
         // made by whichever thread asks first; a race makes the same value twice, harmlessly
         private volatile String json;
         private volatile byte[] frame;
@@ -52,6 +53,15 @@ final class StreamSession {
             this.id = id;
             this.name = name;
             this.data = data;
+            this.event = null;
+        }
+
+        /** A task event, streamed as {@link EventJson} writes it. */
+        Outgoing(String name, TaskEvent event) {
+            this.id = event.id();
+            this.name = name;
+            this.data = null;
+            this.event = event;
         }
 
         long id() {
@@ -65,7 +75,7 @@ final class StreamSession {
         String json() {
             String made = json;
             if (made == null) {
-                made = data.get();
+                made = event != null ? EventJson.of(event) : data.get();
                 json = made;
             }
             return made;
@@ -77,7 +87,10 @@ final class StreamSession {
                 return HEARTBEAT_FRAME;
             }
             byte[] made = frame;
-            if (made == null) {
+            if (made == null && event != null) {
+                made = EventJson.frame(id, name, event);
+                frame = made;
+            } else if (made == null) {
                 String body = json();
                 StringBuilder text = new StringBuilder(body.length() + name.length() + 40);
                 if (id > 0) {
@@ -91,10 +104,15 @@ final class StreamSession {
         }
     }
 
-    static final int MAX_QUEUED = 10_000;
-    private static final int MAX_FRAME_BYTES = 256 * 1024;
+    /**
+     * Live events a stream may have waiting. Small on purpose: the events are shared by all
+     * streams and already journaled, and a queue that outlives a young collection of the small
+     * young generation is copied and then promoted, which made a chatty task's stream spend more
+     * time in full collections than in sending (a stream further behind reads the journal).
+     */
+    static final int MAX_QUEUED = 1_024;
 
-    private final ChunkedOutput<byte[]> output;
+    private final SseOutput output;
     private final String deviceId;
     private final Executor executor;
     private final LongFunction<List<Outgoing>> backlog;
@@ -111,7 +129,7 @@ final class StreamSession {
     /**
      * @param backlog events after an id, oldest first, a page at a time (empty when caught up)
      */
-    StreamSession(ChunkedOutput<byte[]> output, String deviceId, long lastEventId, Executor executor,
+    StreamSession(SseOutput output, String deviceId, long lastEventId, Executor executor,
             LongFunction<List<Outgoing>> backlog) {
         this.output = output;
         this.deviceId = deviceId;
@@ -152,8 +170,8 @@ final class StreamSession {
     }
 
     /**
-     * Whether the stream is over. The container may close the output by itself (the client went
-     * away, a write failed inside Jersey): the session then closes too, so it leaves the resource's
+     * Whether the stream is over. The container may end the output by itself (the client went
+     * away, the connection failed): the session then closes too, so it leaves the resource's
      * map and stops queueing. Before it did, every cut connection left a session behind that
      * collected up to {@value #MAX_QUEUED} events for nobody until the heap ran out (SoakIT, long mode).
      */
@@ -170,7 +188,7 @@ final class StreamSession {
             queued.set(0);
             try {
                 output.close();
-            } catch (IOException | RuntimeException alreadyGone) {
+            } catch (RuntimeException alreadyGone) {
                 // the client left first
             }
             onClose.run();
@@ -199,16 +217,15 @@ final class StreamSession {
                 }
                 replayed = true;
             }
-            Frame frame = new Frame();
             Outgoing next;
+            boolean written = false;
             while (!isClosed() && (next = live.poll()) != null) {
                 queued.decrementAndGet();
-                append(frame, next);
-                if (frame.size() >= MAX_FRAME_BYTES) {
-                    flush(frame);
-                }
+                written |= send(next);
             }
-            flush(frame);
+            if (written) {
+                output.flush();
+            }
         } catch (IOException | RuntimeException e) {
             close();
         } finally {
@@ -220,69 +237,25 @@ final class StreamSession {
     }
 
     private void write(List<Outgoing> events) throws IOException {
-        Frame frame = new Frame();
+        boolean written = false;
         for (Outgoing event : events) {
-            append(frame, event);
-            if (frame.size() >= MAX_FRAME_BYTES) {
-                flush(frame);
-            }
+            written |= send(event);
         }
-        flush(frame);
-    }
-
-    private void flush(Frame frame) throws IOException {
-        if (frame.size() > 0) {
-            output.write(frame.take());
+        if (written) {
+            output.flush();
         }
     }
 
-    private void append(Frame frame, Outgoing event) {
+    /** Writes the event's frame unless the replay sent it already; false when skipped. */
+    private boolean send(Outgoing event) throws IOException {
         if (event.id() > 0) {
             if (event.id() <= lastSent) {
-                return; // already sent in the replay
+                return false; // already sent in the replay
             }
             lastSent = event.id();
         }
         // a notice without id (e.g. hello) never moves the resume point
-        frame.add(event.frame());
-    }
-
-    /**
-     * The bytes of the events of one chunk. A chunk of one event is that event's shared frame as it
-     * is (frames are never changed), so a quiet stream copies nothing; more events are gathered
-     * in a buffer. What {@link #take()} returns is never touched again: the output may hold it.
-     */
-    static final class Frame {
-        private byte[] single;
-        private byte[] bytes;
-        private int length;
-
-        void add(byte[] more) {
-            if (single == null && length == 0) {
-                single = more;
-                return;
-            }
-            if (single != null) {
-                bytes = new byte[2 * (single.length + more.length)];
-                System.arraycopy(single, 0, bytes, 0, single.length);
-                length = single.length;
-                single = null;
-            } else if (length + more.length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more.length));
-            }
-            System.arraycopy(more, 0, bytes, length, more.length);
-            length += more.length;
-        }
-
-        int size() {
-            return single != null ? single.length : length;
-        }
-
-        byte[] take() {
-            byte[] out = single != null ? single : Arrays.copyOf(bytes, length);
-            single = null;
-            length = 0;
-            return out;
-        }
+        output.write(event.frame());
+        return true;
     }
 }

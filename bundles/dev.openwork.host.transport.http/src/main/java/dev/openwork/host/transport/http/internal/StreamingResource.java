@@ -21,10 +21,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.glassfish.jersey.server.ChunkedOutput;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -170,14 +171,12 @@ public final class StreamingResource implements EventHandler {
     @Path("tasks/{taskId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Access(scope = Scopes.TASKS_READ)
-    public ChunkedOutput<byte[]> taskEvents(@PathParam("taskId") String taskId,
-            @HeaderParam("Last-Event-ID") String lastEventId) {
+    public void taskEvents(@PathParam("taskId") String taskId, @HeaderParam("Last-Event-ID") String lastEventId,
+            @Suspended AsyncResponse response) throws java.io.IOException {
         visibleTask(taskId);
         TaskService service = service();
-        ChunkedOutput<byte[]> output = new ChunkedOutput<>(byte[].class);
-        open(output, parseLastEventId(lastEventId, 0), event -> event.taskId().equals(taskId),
-                after -> toOutgoing(service.events(taskId, after, PAGE)));
-        return output;
+        long after = parseLastEventId(lastEventId, 0);
+        open(after, event -> event.taskId().equals(taskId), from -> toOutgoing(service.events(taskId, from, PAGE)));
     }
 
     // ---- the device's whole stream ------------------------------------------------------------
@@ -186,23 +185,29 @@ public final class StreamingResource implements EventHandler {
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Access(scope = Scopes.STATUS_READ)
-    public ChunkedOutput<byte[]> events(@HeaderParam("Last-Event-ID") String lastEventId) {
+    public void events(@HeaderParam("Last-Event-ID") String lastEventId, @Suspended AsyncResponse response)
+            throws java.io.IOException {
         Caller caller = caller();
         TaskService service = tasks;
         Predicate<String> mine = taskId -> caller.isAdmin() || service.find(taskId)
                 .map(t -> caller.deviceId() != null && caller.deviceId().equals(t.deviceId())).orElse(false);
         long from = service == null ? 0 : parseLastEventId(lastEventId, service.lastEventId());
-        ChunkedOutput<byte[]> output = new ChunkedOutput<>(byte[].class);
-        StreamSession session = open(output, from, event -> mine.test(event.taskId()),
+        StreamSession.Outgoing hello = new StreamSession.Outgoing(0, "hello", encode(Map.of("deviceId",
+                caller.deviceId() == null ? "admin" : caller.deviceId())));
+        StreamSession session = open(from, event -> mine.test(event.taskId()),
                 after -> service == null ? List.of() : toOutgoing(service.eventsAfter(after, PAGE, mine)));
-        session.offer(new StreamSession.Outgoing(0, "hello", encode(Map.of("deviceId",
-                caller.deviceId() == null ? "admin" : caller.deviceId()))));
-        return output;
+        session.offer(hello);
     }
 
-    private StreamSession open(ChunkedOutput<byte[]> output, long after, Predicate<TaskEvent> filter,
-            java.util.function.LongFunction<List<StreamSession.Outgoing>> backlog) {
+    /**
+     * Answers the (suspended) request with the stream's headers and starts its session. Everything
+     * that can refuse the request (access, a bad Last-Event-ID, an unknown task) is checked before:
+     * a refusal is an ordinary typed JSON error that Jersey writes, as the request was not answered.
+     */
+    private StreamSession open(long after, Predicate<TaskEvent> filter,
+            java.util.function.LongFunction<List<StreamSession.Outgoing>> backlog) throws java.io.IOException {
         ensureSubscribed();
+        SseOutput output = ServletSseOutput.open(servletRequest);
         StreamSession session = new StreamSession(output, caller().deviceId(), after, senders, backlog);
         session.onClose(() -> sessions.remove(session));
         sessions.put(session, filter);
@@ -277,8 +282,19 @@ public final class StreamingResource implements EventHandler {
     static StreamSession.Outgoing toOutgoing(TaskEvent e) {
         boolean permission = TaskEvent.PERMISSION_ASKED.equals(e.type()) || TaskEvent.PERMISSION_REPLIED.equals(e.type());
         // permission events keep their own names (permission.asked, permission.replied), task events are task.<type>
-        return new StreamSession.Outgoing(e.id(), permission ? e.type() : "task." + e.type(),
-                permission ? () -> permissionEventJson(e) : () -> EventJson.of(e));
+        return permission ? new StreamSession.Outgoing(e.id(), e.type(), () -> permissionEventJson(e))
+                : new StreamSession.Outgoing(taskEventName(e.type()), e);
+    }
+
+    /** {@code task.<type>}; the known types' names made once (this runs for every event on the journal's thread). */
+    private static String taskEventName(String type) {
+        return switch (type) {
+            case TaskEvent.OUTPUT -> "task.output";
+            case TaskEvent.STATE -> "task.state";
+            case TaskEvent.CREATED -> "task.created";
+            case TaskEvent.TOOL -> "task.tool";
+            default -> "task." + type;
+        };
     }
 
     /** A permission event: its text (a question or an outcome) is carried as a JSON object. */

@@ -98,4 +98,43 @@ public class EventJsonTest {
             assertEquals(at.toString(), text.toString());
         }
     }
+
+    /** The frame written straight to bytes must be the frame made of {@link EventJson#of}, as UTF-8. */
+    private static void assertFrame(long id, String name, TaskEvent e) {
+        String frame = (id > 0 ? "id: " + id + "\n" : "") + "event: " + name + "\ndata: " + EventJson.of(e) + "\n\n";
+        org.junit.Assert.assertArrayEquals(frame, frame.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                EventJson.frame(id, name, e));
+    }
+
+    @Test
+    public void framesAreTheJsonsFrameInUtf8() {
+        Instant at = Instant.parse("2026-11-25T10:00:00.123456Z");
+        assertFrame(1, "task.created", new TaskEvent(1, "task_1", at, TaskEvent.CREATED, TaskState.QUEUED, null, "{}", null, null));
+        assertFrame(Long.MAX_VALUE, "task.state", new TaskEvent(Long.MAX_VALUE, "task_1", at, TaskEvent.STATE, TaskState.FAILED, null,
+                "exit code 2", null, Integer.MIN_VALUE));
+        assertFrame(0, "task.tool", new TaskEvent(4, "task_1", null, TaskEvent.TOOL, null, null, "bash: make", -2, -1));
+        assertFrame(8, "task.output", new TaskEvent(8, "task_1", Instant.parse("+10000-01-01T00:00:00Z"), TaskEvent.OUTPUT, null,
+                "stdout", "caf\u00e9 \u2028 \ud83d\ude00 lone \ud83d and \ude00 end \ud83d", 1, null));
+        assertFrame(9, "task.output", new TaskEvent(9, "task_1", at, TaskEvent.OUTPUT, null, "stdout", "x".repeat(70_000), 1, null));
+    }
+
+    @Test
+    public void randomTextMakesTheSameFrame() {
+        Random random = new Random(11);
+        for (int round = 0; round < 5000; round++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(60);
+            for (int i = 0; i < length; i++) {
+                // control characters, quotes, Latin-1, the BMP, surrogates paired and not
+                text.append((char) switch (random.nextInt(5)) {
+                    case 0 -> random.nextInt(0x10000);
+                    case 1 -> 0xD800 + random.nextInt(0x800);
+                    default -> random.nextInt(256);
+                });
+            }
+            Instant at = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(1000), random.nextInt(3) == 0 ? 0 : random.nextInt(1_000_000_000));
+            assertFrame(round + 1, "task.output", new TaskEvent(round + 1, "task_" + round, at, TaskEvent.OUTPUT, null, "stdout",
+                    text.toString(), random.nextInt(5) - 2, null));
+        }
+    }
 }

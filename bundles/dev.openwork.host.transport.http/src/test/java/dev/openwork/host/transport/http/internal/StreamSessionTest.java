@@ -10,28 +10,35 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.glassfish.jersey.server.ChunkedOutput;
 import org.junit.Test;
 
 public class StreamSessionTest {
 
     /** The container's side of a stream: it may be closed under the session, as when the client leaves. */
-    static final class ContainerOutput extends ChunkedOutput<byte[]> {
+    static final class ContainerOutput implements SseOutput {
+        /** What each flush sent. */
         final List<String> written = new CopyOnWriteArrayList<>();
+        /** Every array written, as given. */
         final List<byte[]> chunks = new CopyOnWriteArrayList<>();
+        private final StringBuilder buffered = new StringBuilder();
         volatile boolean closedByContainer;
 
-        ContainerOutput() {
-            super(byte[].class);
-        }
-
         @Override
-        public void write(byte[] chunk) throws IOException {
+        public void write(byte[] bytes) throws IOException {
             if (closedByContainer) {
                 throw new IOException("closed");
             }
-            chunks.add(chunk);
-            written.add(new String(chunk, StandardCharsets.UTF_8));
+            chunks.add(bytes);
+            buffered.append(new String(bytes, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (closedByContainer) {
+                throw new IOException("closed");
+            }
+            written.add(buffered.toString());
+            buffered.setLength(0);
         }
 
         @Override
@@ -117,17 +124,13 @@ public class StreamSessionTest {
     }
 
     @Test
-    public void chunksNeverShareTheirBytesWithTheNextOne() {
-        StreamSession.Frame frame = new StreamSession.Frame();
-        byte[] one = "a".getBytes(StandardCharsets.UTF_8);
-        frame.add(one);
-        frame.add("b".getBytes(StandardCharsets.UTF_8));
-        byte[] first = frame.take();
-        frame.add("c".getBytes(StandardCharsets.UTF_8));
-        frame.add("d".getBytes(StandardCharsets.UTF_8));
-        assertEquals("ab", new String(first, StandardCharsets.UTF_8));
-        assertEquals("cd", new String(frame.take(), StandardCharsets.UTF_8));
-        assertEquals("a", new String(one, StandardCharsets.UTF_8));
-        assertEquals(0, frame.size());
+    public void aTaskEventsFrameIsWhatItsJsonMakes() {
+        dev.openwork.host.api.tasks.TaskEvent e = new dev.openwork.host.api.tasks.TaskEvent(9, "task_1",
+                java.time.Instant.parse("2026-11-25T10:00:00.5Z"), "output", null, "stdout", "caf\u00e9 \"x\"", 0, null);
+        StreamSession.Outgoing outgoing = new StreamSession.Outgoing("task.output", e);
+        assertEquals("id: 9\nevent: task.output\ndata: " + EventJson.of(e) + "\n\n",
+                new String(outgoing.frame(), StandardCharsets.UTF_8));
+        assertEquals(EventJson.of(e), outgoing.json());
+        assertSame("made once", outgoing.frame(), outgoing.frame());
     }
 }
