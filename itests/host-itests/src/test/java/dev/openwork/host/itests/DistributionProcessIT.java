@@ -66,7 +66,8 @@ public class DistributionProcessIT {
             assertTrue("the host exited early: " + output(), host.isAlive());
             try {
                 Http.Answer answer = http.get("/v1/health");
-                return answer.status() == 200 ? answer : null;
+                // the opencode runtime's bundle starts last; its check joins a moment after the first answer
+                return answer.status() == 200 && answer.body().contains("\"name\":\"opencode\"") ? answer : null;
             } catch (RuntimeException connectionRefused) {
                 return null;
             }
