@@ -11,9 +11,9 @@ import java.io.IOException;
 /**
  * An event stream written straight to the servlet (Jetty) output stream of a request that Jersey
  * suspended ({@code @Suspended AsyncResponse}, never resumed): frames go into Jetty's output buffer
- * and one flush per batch sends them, on the stream's sender thread. Jersey's {@code ChunkedOutput} did the same through its request
- * scope, message body writer lookup and committing stream on every chunk, which was most of the
- * host's CPU per delivery besides TLS itself.
+ * and one flush per batch sends them, on the stream's sender thread. Jersey's {@code ChunkedOutput}
+ * did the same through its request scope, message body writer lookup and committing stream on every
+ * chunk, which was most of the host's CPU per delivery besides TLS itself.
  *
  * <p>The response is ended by completing the servlet async context; a close that arrives while a
  * write is in progress (a revocation, on another thread) is carried out by the writer as soon as
