@@ -33,16 +33,16 @@ public class ServletSseOutputTest {
             }
         }
 
-        @Override public ServletRequest getRequest() { throw new UnsupportedOperationException(); }
-        @Override public ServletResponse getResponse() { throw new UnsupportedOperationException(); }
+        @Override public ServletRequest getRequest() { throw new AssertionError("ServletSseOutput must not call this"); }
+        @Override public ServletResponse getResponse() { throw new AssertionError("ServletSseOutput must not call this"); }
         @Override public boolean hasOriginalRequestAndResponse() { return true; }
-        @Override public void dispatch() { throw new UnsupportedOperationException(); }
-        @Override public void dispatch(String path) { throw new UnsupportedOperationException(); }
-        @Override public void dispatch(ServletContext context, String path) { throw new UnsupportedOperationException(); }
-        @Override public void start(Runnable run) { throw new UnsupportedOperationException(); }
+        @Override public void dispatch() { throw new AssertionError("ServletSseOutput must not call this"); }
+        @Override public void dispatch(String path) { throw new AssertionError("ServletSseOutput must not call this"); }
+        @Override public void dispatch(ServletContext context, String path) { throw new AssertionError("ServletSseOutput must not call this"); }
+        @Override public void start(Runnable run) { throw new AssertionError("ServletSseOutput must not call this"); }
         @Override public void addListener(AsyncListener listener) { }
         @Override public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) { }
-        @Override public <T extends AsyncListener> T createListener(Class<T> clazz) { throw new UnsupportedOperationException(); }
+        @Override public <T extends AsyncListener> T createListener(Class<T> clazz) { throw new AssertionError("ServletSseOutput must not call this"); }
         @Override public void setTimeout(long timeout) { }
         @Override public long getTimeout() { return 0; }
     }
