@@ -13,6 +13,7 @@ import java.util.Locale;
 final class EventJson {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     /** The years {@link #instant} writes itself; Instant.toString() writes others with a sign and more digits. */
     private static final long FIRST_SECOND = java.time.LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
     private static final long END_SECOND = java.time.LocalDate.of(10_000, 1, 1).toEpochDay() * 86_400;
@@ -26,65 +27,30 @@ final class EventJson {
     private EventJson() {
     }
 
-    /** {@code {"id":..,"taskId":..,"at":..,"state":..,"stream":..,"text":..,"step":..,"exitCode":..}}, absent fields left out. */
+    /**
+     * {@code {"id":..,"taskId":..,"at":..,"state":..,"stream":..,"text":..,"step":..,"exitCode":..}},
+     * absent fields left out: the data of {@link #frame}, as text.
+     */
     static String of(TaskEvent e) {
-        String text = e.text() != null && !TaskEvent.CREATED.equals(e.type()) ? e.text() : null;
-        StringBuilder json = new StringBuilder(96 + (text == null ? 0 : text.length() + 8));
-        json.append("{\"id\":").append(e.id());
-        json.append(",\"taskId\":");
-        string(json, e.taskId());
-        json.append(",\"at\":");
-        if (e.at() == null) {
-            json.append("null");
-        } else {
-            json.append('"');
-            instant(json, e.at());
-            json.append('"');
+        Utf8 out = SCRATCH.get();
+        out.length = 0;
+        try {
+            json(out, e);
+            return new String(out.bytes, 0, out.length, java.nio.charset.StandardCharsets.UTF_8);
+        } finally {
+            out.trim();
         }
-        if (e.state() != null) {
-            json.append(",\"state\":");
-            string(json, e.state().name().toLowerCase(Locale.ROOT));
-        }
-        if (e.stream() != null) {
-            json.append(",\"stream\":");
-            string(json, e.stream());
-        }
-        if (text != null) {
-            json.append(",\"text\":");
-            string(json, text);
-        }
-        if (e.step() != null) {
-            json.append(",\"step\":").append(e.step().intValue());
-        }
-        if (e.exitCode() != null) {
-            json.append(",\"exitCode\":").append(e.exitCode().intValue());
-        }
-        return json.append('}').toString();
     }
 
     /**
      * The instant as {@link java.time.Instant#toString()} writes it ({@code 2026-11-25T10:00:00.123456Z}:
      * the fraction in 3, 6 or 9 digits, none when zero), without its formatter's cost.
      */
-    static void instant(StringBuilder out, java.time.Instant at) {
-        long second = at.getEpochSecond();
-        if (second < FIRST_SECOND || second >= END_SECOND) {
-            out.append(at);
-            return;
-        }
-        out.append(secondText(second));
-        int nanos = at.getNano();
-        if (nanos > 0) {
-            out.append('.');
-            if (nanos % 1_000_000 == 0) {
-                digits(out, nanos / 1_000_000, 3);
-            } else if (nanos % 1000 == 0) {
-                digits(out, nanos / 1000, 6);
-            } else {
-                digits(out, nanos, 9);
-            }
-        }
-        out.append('Z');
+    static String instant(java.time.Instant at) {
+        Utf8 out = SCRATCH.get();
+        out.length = 0;
+        instant(out, at);
+        return new String(out.bytes, 0, out.length, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** {@code 2026-11-25T10:00:00} for a second of the years 0 to 9999, cached: events come many to a second. */
@@ -113,36 +79,6 @@ final class EventJson {
         return out.append(text);
     }
 
-    /** A JSON string as Jackson writes it: quote and backslash escaped, control characters as short or \\u00XX escapes, the rest as is. */
-    static void string(StringBuilder json, String value) {
-        if (value == null) {
-            json.append("null");
-            return;
-        }
-        json.append('"');
-        int length = value.length();
-        int plainFrom = 0;
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                continue;
-            }
-            json.append(value, plainFrom, i);
-            plainFrom = i + 1;
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\b' -> json.append("\\b");
-                case '\t' -> json.append("\\t");
-                case '\n' -> json.append("\\n");
-                case '\f' -> json.append("\\f");
-                case '\r' -> json.append("\\r");
-                default -> json.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-            }
-        }
-        json.append(value, plainFrom, length).append('"');
-    }
-
     // ---- the whole text/event-stream frame, straight to UTF-8 bytes ---------------------------
 
     private static final byte[] ID_FIELD = ascii("id: ");
@@ -155,8 +91,7 @@ final class EventJson {
 
     /**
      * The event's text/event-stream frame ({@code id: <id>\nevent: <name>\ndata: <json>\n\n}, the id
-     * line only when {@code id > 0}) as UTF-8: the same bytes as {@link #of} put in that frame and
-     * encoded with {@code String.getBytes(UTF_8)}, without the intermediate strings. Every streamed
+     * line only when {@code id > 0}) as UTF-8, without intermediate strings. Every streamed
      * line of a chatty task passes here, so it allocates only the array it returns.
      */
     static byte[] frame(long id, String name, TaskEvent e) {
@@ -319,7 +254,7 @@ final class EventJson {
             return this;
         }
 
-        /** A JSON string, escaped as {@link EventJson#string(StringBuilder, String)} escapes it. */
+        /** A JSON string as Jackson writes it: quote and backslash escaped, control characters as short or \\u00XX escapes, the rest as is. */
         Utf8 jsonString(String value) {
             if (value == null) {
                 return raw(NULL);
