@@ -68,18 +68,15 @@ final class PermissionBridge {
         final String directory;
         final SessionTask task;
         final ToolCall call;
-        final String callId;
         final JsonNode request;
         final int step;
         final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
 
-        Pending(String requestId, String directory, SessionTask task, ToolCall call, String callId, JsonNode request,
-                int step) {
+        Pending(String requestId, String directory, SessionTask task, ToolCall call, JsonNode request, int step) {
             this.requestId = requestId;
             this.directory = directory;
             this.task = task;
             this.call = call;
-            this.callId = callId;
             this.request = request;
             this.step = step;
         }
@@ -121,8 +118,8 @@ final class PermissionBridge {
             return;
         }
         SessionTask task = bound.get();
-        String callId = request.path("tool").path("callID").asText("");
-        Pending entry = new Pending(requestId, event.directory(), task, call, callId, request, task.stepOf(callId));
+        int step = task.stepOf(request.path("tool").path("callID").asText(""));
+        Pending entry = new Pending(requestId, event.directory(), task, call, request, step);
         pending.put(requestId, entry);
         executor.execute(() -> decide(entry));
     }
